@@ -1,0 +1,154 @@
+"""Writes to the action tracker. Views and commands call these; nothing else writes actions."""
+
+import datetime
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypedDict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from actions.models import Action, ActionUpdate, Milestone, Status
+from actions.permissions import can_update_action
+from healthyplaces.accounts.models import User
+from healthyplaces.vocabulary.models import Theme
+
+PLAN_FILE = Path(__file__).resolve().parent / "data" / "plan_actions.json"
+
+
+class PlanAction(TypedDict):
+    number: int
+    title: str
+    text: str
+    themes: list[str]
+
+
+def read_plan_file(path: Path = PLAN_FILE) -> list[PlanAction]:
+    with path.open(encoding="utf-8") as handle:
+        actions: list[PlanAction] = json.load(handle)["actions"]
+    return actions
+
+
+@transaction.atomic
+def actions_load_plan(*, path: Path = PLAN_FILE) -> int:
+    """Create the plan's actions that are not there yet; returns how many were created.
+
+    An action already in the database is left exactly as officers have kept it, so running the
+    loader again (every start-up does) never undoes their edits."""
+    existing = set(Action.objects.values_list("number", flat=True))
+    created = 0
+    for entry in read_plan_file(path):
+        if entry["number"] in existing:
+            continue
+        action = Action.objects.create(number=entry["number"], title=entry["title"], text=entry["text"])
+        themes = [Theme.objects.get_or_create(name=name)[0] for name in entry["themes"]]
+        action.themes.set(themes)
+        created += 1
+    return created
+
+
+@dataclass(frozen=True)
+class NewMilestone:
+    title: str
+    due_date: datetime.date | None
+
+
+class ActionConflict(Exception):
+    """Someone saved the action after this form was loaded; nothing was written."""
+
+    def __init__(self, *, action: Action, current_version: int) -> None:
+        super().__init__(f"Action {action.number} is at version {current_version}")
+        self.action = action
+        self.current_version = current_version
+
+
+def _milestone_changes(
+    action: Action, *, done_ids: Collection[int], new_milestone: NewMilestone | None, today: datetime.date
+) -> list[dict[str, str]]:
+    changes: list[dict[str, str]] = []
+    for milestone in action.milestones.select_for_update():
+        should_be_done = milestone.pk in done_ids
+        if should_be_done == milestone.done:
+            continue
+        milestone.done = should_be_done
+        milestone.done_on = today if should_be_done else None
+        milestone.save(update_fields=["done", "done_on"])
+        changes.append({"title": milestone.title, "change": "done" if should_be_done else "reopened"})
+    if new_milestone is not None:
+        Milestone.objects.create(action=action, title=new_milestone.title, due_date=new_milestone.due_date)
+        changes.append({"title": new_milestone.title, "change": "added"})
+    return changes
+
+
+@transaction.atomic
+def action_update(
+    *,
+    actor: User,
+    action: Action,
+    expected_version: int,
+    status: str,
+    progress: int,
+    next_review_date: datetime.date | None,
+    narrative: str,
+    done_milestone_ids: Collection[int] = (),
+    new_milestone: NewMilestone | None = None,
+) -> ActionUpdate:
+    """Record an update and append it to the timeline.
+
+    The row moves from expected_version to the next only if nobody else moved it first; if they
+    did, ActionConflict is raised and nothing is written."""
+    if not can_update_action(actor, action):
+        raise PermissionDenied("Only the action's leads and programme admins can update it")
+    narrative = narrative.strip()
+    if status not in Status.values:
+        raise ValidationError({"status": "Select a status"})
+    if not 0 <= progress <= 100:
+        raise ValidationError({"progress": "Progress must be between 0 and 100"})
+    if status != action.status and not narrative:
+        raise ValidationError({"narrative": "Explain why the status changed"})
+
+    claimed = Action.objects.filter(pk=action.pk, version=expected_version).update(
+        status=status,
+        progress=progress,
+        next_review_date=next_review_date,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if not claimed:
+        current = Action.objects.values_list("version", flat=True).get(pk=action.pk)
+        raise ActionConflict(action=action, current_version=current)
+
+    # Everything below runs only for the editor who won the version, so "old" values are the
+    # ones this editor was looking at.
+    changes = _milestone_changes(
+        action, done_ids=set(done_milestone_ids), new_milestone=new_milestone, today=timezone.localdate()
+    )
+    nothing_changed = (
+        status == action.status
+        and progress == action.progress
+        and next_review_date == action.next_review_date
+        and not changes
+        and not narrative
+    )
+    if nothing_changed:
+        raise ValidationError("Change something or add a note about progress before saving")
+
+    update = ActionUpdate.objects.create(
+        action=action,
+        author=actor,
+        version=expected_version + 1,
+        old_status=action.status,
+        new_status=status,
+        old_progress=action.progress,
+        new_progress=progress,
+        old_next_review_date=action.next_review_date,
+        new_next_review_date=next_review_date,
+        milestone_changes=changes,
+        narrative=narrative,
+    )
+    action.refresh_from_db()
+    return update

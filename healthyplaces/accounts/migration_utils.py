@@ -1,0 +1,36 @@
+"""Helpers for the data migrations that give each role its permissions."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.contrib.auth.management import create_permissions
+
+
+def ensure_permissions(apps: Any) -> None:
+    """Permissions are normally created after all migrations run; make them now so a fresh
+    database gets its roles in one `migrate`."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+
+def grant_role_permissions(apps: Any, schema_editor: Any, grants: Mapping[str, Sequence[str]]) -> None:
+    """grants maps a role's group name to "app_label.codename" permissions to add to it."""
+    ensure_permissions(apps)
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for group_name, perms in grants.items():
+        group, _ = group_model.objects.get_or_create(name=group_name)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            group.permissions.add(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+
+
+def all_permissions_of(apps: Any, *app_labels: str) -> list[str]:
+    ensure_permissions(apps)
+    permission_model = apps.get_model("auth", "Permission")
+    return [
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in permission_model.objects.filter(content_type__app_label__in=app_labels).select_related("content_type")
+    ]

@@ -1,0 +1,106 @@
+from functools import cached_property
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from healthyplaces.accounts.roles import Role
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra: Any) -> "User":
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. Email is the login; roles are Groups (see roles.Role)."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+    is_staff = models.BooleanField(default=False, help_text="Can sign in to the admin site (programme admins).")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        ordering = ("full_name", "email")
+        constraints = (models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),)
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, role: Role) -> bool:
+        return self.is_active and role.value in self.role_names
+
+
+class Organisation(models.Model):
+    class Type(models.TextChoices):
+        VCSE = "vcse", "Voluntary, community or social enterprise (VCSE)"
+        GRASSROOTS = "grassroots", "Grassroots community group"
+        STATUTORY = "statutory", "Statutory body"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    type = models.CharField(max_length=20, choices=Type.choices)
+    charity_number = models.CharField(
+        max_length=12,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(\d{6,8}(-\d{1,2})?|SC\d{6})$",
+                "Enter a charity number like 1234567 or SC012345",
+            )
+        ],
+    )
+    company_number = models.CharField(
+        max_length=8,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$",
+                "Enter a company number of 8 characters, like 01234567 or SC123456",
+            )
+        ],
+    )
+    members = models.ManyToManyField(User, related_name="organisations", blank=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name

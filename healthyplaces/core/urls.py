@@ -1,0 +1,12 @@
+from django.urls import path
+
+from healthyplaces.core import views
+from healthyplaces.core.health import healthz
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("healthz/", healthz, name="healthz"),
+]

@@ -1,0 +1,26 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from actions.models import Action
+from healthyplaces.demo.services import demo_seed
+
+
+class Command(BaseCommand):
+    help = "Load the plan's actions, the demo vocabulary and one demo user per role (development only)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--allow-without-debug", action="store_true", help="Seed even though DEBUG is off (never in production)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["allow_without_debug"]:
+            raise CommandError("Demo users have published passwords: seed them only with DEBUG on.")
+        users = demo_seed()
+        self.stdout.write(f"{Action.objects.count()} plan actions in the tracker.")
+        self.stdout.write("Demo users (development only; these passwords are public):")
+        width = max(len(user.role) for user in users)
+        for user in users:
+            self.stdout.write(f"  {user.role.value:<{width}}  {user.email:<24}  {user.password}")

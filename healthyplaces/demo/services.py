@@ -1,0 +1,79 @@
+"""Demo users and data for a developer's machine: one user per role, with dev-only passwords."""
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+
+from actions.models import Action, Milestone
+from actions.services import actions_load_plan
+from healthyplaces.accounts.models import Organisation, User
+from healthyplaces.accounts.roles import Role
+from healthyplaces.accounts.services import user_set_roles
+from healthyplaces.vocabulary.services import vocabulary_load_csv
+
+VOCABULARY_DIR = Path(__file__).resolve().parent.parent / "vocabulary" / "data"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    role: Role
+    email: str
+    full_name: str
+    password: str
+
+
+DEMO_USERS = (
+    DemoUser(Role.PROGRAMME_ADMIN, "admin@example.org", "Priya Admin", "demo-admin-password"),
+    DemoUser(Role.COUNCIL_OFFICER, "officer@example.org", "Owen Officer", "demo-officer-password"),
+    DemoUser(Role.BOARD_MEMBER, "board@example.org", "Bea Boardmember", "demo-board-password"),
+    DemoUser(Role.COMMUNITY_GROUP_MEMBER, "group@example.org", "Gina Group", "demo-group-password"),
+    DemoUser(Role.COMMUNITY_CONNECTOR, "connector@example.org", "Connie Connector", "demo-connector-password"),
+    DemoUser(Role.ASSESSOR, "assessor@example.org", "Asa Assessor", "demo-assessor-password"),
+)
+
+# Actions the demo officer leads, so "My actions" has something in it.
+DEMO_OFFICER_ACTIONS = (1, 2, 9, 10, 12, 14)
+
+
+def _demo_user(demo: DemoUser) -> User:
+    user = User.objects.filter(email=demo.email).first()
+    if user is None:
+        user = User.objects.create_user(email=demo.email, password=demo.password, full_name=demo.full_name)
+        user_set_roles(actor=None, user=user, roles=[demo.role])
+    # Demo users sign in straight away; real ones verify their address first.
+    EmailAddress.objects.update_or_create(user=user, email=demo.email, defaults={"verified": True, "primary": True})
+    return user
+
+
+@transaction.atomic
+def demo_seed() -> list[DemoUser]:
+    """Idempotent: users, vocabulary and actions are made once; later runs change nothing."""
+    vocabulary_load_csv(kind="themes", path=VOCABULARY_DIR / "themes.csv")
+    vocabulary_load_csv(kind="population-groups", path=VOCABULARY_DIR / "population_groups.csv")
+    actions_load_plan()
+    users = {demo.role: _demo_user(demo) for demo in DEMO_USERS}
+
+    group, _ = Organisation.objects.get_or_create(
+        name="Demo Residents Association", defaults={"type": Organisation.Type.GRASSROOTS}
+    )
+    group.members.add(users[Role.COMMUNITY_GROUP_MEMBER])
+
+    officer = users[Role.COUNCIL_OFFICER]
+    today = timezone.localdate()
+    for action in Action.objects.filter(number__in=DEMO_OFFICER_ACTIONS).prefetch_related("lead_officers"):
+        if action.lead_officers.exists():
+            continue
+        action.lead_officers.add(officer)
+        if action.next_review_date is None:
+            # One action already overdue, so reminders have something to say.
+            offset = -3 if action.number == 1 else 14 + action.number
+            Action.objects.filter(pk=action.pk).update(next_review_date=today + datetime.timedelta(days=offset))
+        if not action.milestones.exists():
+            Milestone.objects.create(
+                action=action, title="Agree approach with partners", due_date=today + datetime.timedelta(days=30)
+            )
+    return list(DEMO_USERS)

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Healthy Places administration"
+admin.site.site_title = "Healthy Places admin"
+
+urlpatterns = [
+    path("", include("healthyplaces.core.urls")),
+    path("", include("actions.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,121 @@
+"""The production settings pass Django's deployment checks and refuse to start without a secret.
+
+Each test loads the production settings in a fresh interpreter (a subprocess), so nothing here touches
+the test database or the test settings already loaded by pytest-django.
+"""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+from django.db import OperationalError
+from django.test import RequestFactory
+
+from healthyplaces.core.health import healthz
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = "healthyplaces.settings.production"
+
+
+def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
+    """The environment a production process gets, minus anything this machine's DJANGO_* adds."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key not in {"DATABASE_URL", "EMAIL_URL", "HEALTHYPLACES_VAR_DIR"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(48),  # 64 characters
+        DJANGO_ALLOWED_HOSTS="portal.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
+        HEALTHYPLACES_VAR_DIR=str(tmp_path / "var"),
+    )
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def run_python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def production_settings(env: dict[str, str]) -> dict[str, object]:
+    script = (
+        "import json; from django.conf import settings; print(json.dumps({"
+        "'staticfiles': settings.STORAGES['staticfiles']['BACKEND'],"
+        "'SECURE_SSL_REDIRECT': settings.SECURE_SSL_REDIRECT,"
+        "'DEBUG': settings.DEBUG,"
+        "'SESSION_COOKIE_SECURE': settings.SESSION_COOKIE_SECURE,"
+        "'CSRF_COOKIE_SECURE': settings.CSRF_COOKIE_SECURE,"
+        "}))"
+    )
+    result = run_python(["-c", script], env)
+    assert result.returncode == 0, result.stderr
+    values: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+    return values
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(tmp_path),
+    )
+
+    assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_load_without_a_secret_key(tmp_path):
+    result = run_python(
+        ["-c", f"import {PRODUCTION}"],
+        production_env(tmp_path, DJANGO_SECRET_KEY=None),
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_settings_serve_fingerprinted_static_files_over_https_by_default(tmp_path):
+    values = production_settings(production_env(tmp_path))
+
+    assert values == {
+        "staticfiles": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "SECURE_SSL_REDIRECT": True,
+        "DEBUG": False,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+    }
+
+
+def test_ssl_redirect_can_be_turned_off_for_a_stack_without_tls(tmp_path):
+    # docker-compose.yml relies on this: it serves plain HTTP on localhost:8000.
+    values = production_settings(production_env(tmp_path, DJANGO_SECURE_SSL_REDIRECT="false"))
+
+    assert values["SECURE_SSL_REDIRECT"] is False
+
+
+def test_healthz_answers_503_when_the_database_is_unavailable():
+    request = RequestFactory().get("/healthz/")
+
+    with mock.patch("healthyplaces.core.health.connection") as connection:
+        connection.cursor.side_effect = OperationalError("connection refused")
+        response = healthz(request)
+
+    assert response.status_code == 503
+    assert response.content == b"database unavailable"

@@ -1,0 +1,37 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from actions.models import Action
+from healthyplaces.accounts.models import User
+from healthyplaces.accounts.roles import Role
+from healthyplaces.demo.services import DEMO_USERS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seed_loads_the_plan_and_one_user_per_role_and_prints_them(settings):
+    settings.DEBUG = True
+    out = StringIO()
+
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=StringIO())
+
+    assert Action.objects.count() == 18
+    assert User.objects.count() == len(Role) == len(DEMO_USERS)
+    for demo in DEMO_USERS:
+        user = User.objects.get(email=demo.email)
+        assert user.role_names == {demo.role.value}
+        assert user.check_password(demo.password)
+        assert f"{demo.email}" in out.getvalue()
+        assert demo.password in out.getvalue()
+    assert Action.objects.filter(lead_officers__email="officer@example.org").count() == 6
+
+
+def test_demo_seed_refuses_without_debug(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
