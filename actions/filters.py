@@ -7,6 +7,7 @@ from django.utils import timezone
 from actions.models import Action, Status
 from healthyplaces.accounts.models import User
 from healthyplaces.accounts.roles import Role
+from healthyplaces.core.forms import FilterForm
 from healthyplaces.vocabulary.models import Theme
 
 
@@ -26,6 +27,7 @@ class ActionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Action
+        form = FilterForm
         fields = ("status", "lead", "theme", "overdue")
 
     def filter_overdue(self, queryset: QuerySet[Action], name: str, value: bool) -> QuerySet[Action]:

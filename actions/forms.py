@@ -33,8 +33,8 @@ class ActionUpdateForm(forms.Form):
     done_milestones = forms.TypedMultipleChoiceField(
         label="Milestones done", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
-    new_milestone_title = forms.CharField(label="Add a milestone (optional)", required=False, max_length=200)
-    new_milestone_due = GovukDateField(label="New milestone due date (optional)", required=False)
+    new_milestone_title = forms.CharField(label="Add a milestone", required=False, max_length=200)
+    new_milestone_due = GovukDateField(label="New milestone due date", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:

@@ -182,3 +182,9 @@ class GovukDateField(forms.MultiValueField):
             except ValueError:
                 return True
         return bool(cleaned != initial)
+
+
+class FilterForm(forms.Form):
+    """Base form for list filters: every filter is optional, so labels do not say so."""
+
+    mark_optional_fields = False

@@ -111,6 +111,12 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "healthyplaces.accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "healthyplaces.accounts.forms.SignupDetailsForm"
+ACCOUNT_FORMS = {
+    "login": "healthyplaces.accounts.allauth_forms.LoginForm",
+    "signup": "healthyplaces.accounts.allauth_forms.SignupForm",
+    "reset_password": "healthyplaces.accounts.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "healthyplaces.accounts.allauth_forms.ResetPasswordKeyForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
 

@@ -124,3 +124,19 @@ def test_the_roles_exist_with_their_permissions(make_user):
     assert board.has_perm("actions.view_action")
     assert not board.has_perm("actions.change_action")
     assert not member.has_perm("actions.view_action")
+
+
+@pytest.mark.parametrize(
+    ("url_name", "expected"),
+    [
+        ("account_login", ["Enter your email address", "Enter your password"]),
+        ("account_signup", ["Enter your full name", "Enter your email address", "Enter a password"]),
+        ("account_reset_password", ["Enter your email address"]),
+    ],
+)
+def test_empty_account_forms_say_what_to_enter(client, url_name, expected):
+    page = client.post(reverse(url_name), {}).content.decode()
+
+    assert "This field is required" not in page
+    for message in expected:
+        assert message in page

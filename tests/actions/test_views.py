@@ -291,3 +291,12 @@ def test_the_list_marks_actions_overdue_for_review_in_words(client, board_member
     page = client.get(reverse("actions:list")).content.decode()
 
     assert page.count("Overdue for review</strong>") == 1
+
+
+def test_filter_labels_do_not_call_every_filter_optional(client, board_member):
+    client.force_login(board_member)
+
+    page = client.get(reverse("actions:list")).content.decode()
+
+    assert "(optional)" not in page
+    assert "Lead officer" in page
