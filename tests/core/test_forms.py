@@ -1,0 +1,57 @@
+import datetime
+
+import pytest
+from django import forms
+
+from healthyplaces.core.forms import GovukDateField
+
+
+class DateForm(forms.Form):
+    start = GovukDateField(label="Start date")
+    end = GovukDateField(label="End date", required=False)
+
+
+def bound(**values):
+    data = {}
+    for field, (day, month, year) in values.items():
+        data.update({f"{field}-day": day, f"{field}-month": month, f"{field}-year": year})
+    return DateForm(data)
+
+
+def test_a_full_date_cleans_to_a_date_and_an_empty_optional_one_to_none():
+    form = bound(start=("7", "3", "2027"), end=("", "", ""))
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data == {"start": datetime.date(2027, 3, 7), "end": None}
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (("", "", ""), "Enter start date"),
+        (("7", "", "2027"), "Start date must include a month"),
+        (("", "", "2027"), "Start date must include a day and month"),
+        (("31", "2", "2027"), "Start date must be a real date"),
+        (("7", "March", "2027"), "Start date must be a real date"),
+        (("7", "3", "27"), "Start date year must include 4 numbers"),
+    ],
+)
+def test_date_errors_say_exactly_what_is_wrong(parts, message):
+    form = bound(start=parts, end=("", "", ""))
+
+    assert not form.is_valid()
+    assert form.errors["start"] == [message]
+
+
+def test_an_invalid_date_is_shown_again_as_typed_with_errors_on_the_fieldset():
+    form = bound(start=("31", "2", "2027"), end=("", "", ""))
+    form.is_valid()
+
+    html = str(form["start"].as_field_group())
+
+    assert 'name="start-day"' in html
+    assert 'value="31"' in html
+    assert 'id="id_start-day"' in html
+    assert "govuk-form-group--error" in html
+    assert "govuk-input--error" in html
+    assert "Start date must be a real date" in html
