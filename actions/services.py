@@ -7,14 +7,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, ActionUpdate, Milestone, Status
 from actions.permissions import can_update_action
 from healthyplaces.accounts.models import User
+from healthyplaces.accounts.roles import Role
+from healthyplaces.notifications.services import notification_queue
 from healthyplaces.vocabulary.models import Theme
 
 PLAN_FILE = Path(__file__).resolve().parent / "data" / "plan_actions.json"
@@ -151,4 +155,63 @@ def action_update(
         narrative=narrative,
     )
     action.refresh_from_db()
+    # A new next review date starts a new reminder cycle; if it is already close, remind now.
+    review_reminders_queue(today=timezone.localdate(), action_ids=[action.pk])
     return update
+
+
+def _site_url(path: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+@transaction.atomic
+def review_reminders_queue(*, today: datetime.date, action_ids: Collection[int] | None = None) -> int:
+    """Remind each lead officer once per action per review cycle (a cycle is one next review
+    date) when the date is near or past, and tell programme admins once per cycle when an action
+    is long overdue. Safe to run any number of times; returns how many emails were queued."""
+    window_end = today + datetime.timedelta(days=settings.REVIEW_REMINDER_DAYS_BEFORE)
+    escalate_on_or_before = today - datetime.timedelta(days=settings.REVIEW_ESCALATION_DAYS_OVERDUE)
+    due = (
+        Action.objects.filter(next_review_date__lte=window_end)
+        .exclude(status=Status.COMPLETE)
+        .prefetch_related("lead_officers")
+    )
+    if action_ids is not None:
+        due = due.filter(pk__in=action_ids)
+    admins: list[User] | None = None
+    queued = 0
+    for action in due:
+        assert action.next_review_date is not None  # noqa: S101 - the filter above guarantees it
+        cycle = f"{action.pk}:{action.next_review_date.isoformat()}"
+        context = {
+            "action": action,
+            "action_url": _site_url(action.get_absolute_url()),
+            "update_url": _site_url(reverse("actions:update", kwargs={"number": action.number})),
+            "days_overdue": (today - action.next_review_date).days,
+            "overdue": action.next_review_date < today,
+        }
+        for lead in action.lead_officers.all():
+            if lead.is_active:
+                queued += bool(
+                    notification_queue(
+                        recipient=lead,
+                        kind="review_reminder",
+                        key=f"review-reminder:{cycle}:{lead.pk}",
+                        template="review_reminder",
+                        context=context,
+                    )
+                )
+        if action.next_review_date <= escalate_on_or_before:
+            if admins is None:
+                admins = list(User.objects.filter(groups__name=Role.PROGRAMME_ADMIN, is_active=True))
+            for admin in admins:
+                queued += bool(
+                    notification_queue(
+                        recipient=admin,
+                        kind="review_escalation",
+                        key=f"review-escalation:{cycle}:{admin.pk}",
+                        template="review_escalation",
+                        context={**context, "leads": list(action.lead_officers.all())},
+                    )
+                )
+    return queued

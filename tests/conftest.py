@@ -80,3 +80,20 @@ def client_for(client: Client) -> Callable[[User | None], Client]:
         return client
 
     return login
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _broker_folder() -> None:
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    for key in ("data_folder_in", "data_folder_out"):
+        if key in options:
+            Path(str(options[key])).mkdir(parents=True, exist_ok=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A transactional test flushes every table afterwards; without serialized_rollback the roles,
+    # permissions and schedules that data migrations made would be gone for the tests after it.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")

@@ -34,3 +34,27 @@ def all_permissions_of(apps: Any, *app_labels: str) -> list[str]:
         f"{p.content_type.app_label}.{p.codename}"
         for p in permission_model.objects.filter(content_type__app_label__in=app_labels).select_related("content_type")
     ]
+
+
+def ensure_periodic_task(
+    apps: Any,
+    *,
+    name: str,
+    task: str,
+    crontab: Mapping[str, str] | None = None,
+    every_seconds: int | None = None,
+    description: str = "",
+) -> None:
+    """Create a django-celery-beat schedule once. Admins may edit it later; a schedule that exists
+    is left as they left it."""
+    periodic_task = apps.get_model("django_celery_beat", "PeriodicTask")
+    if periodic_task.objects.filter(name=name).exists():
+        return
+    schedule: dict[str, Any] = {}
+    if crontab is not None:
+        crontab_model = apps.get_model("django_celery_beat", "CrontabSchedule")
+        schedule["crontab"], _ = crontab_model.objects.get_or_create(timezone="Europe/London", **crontab)
+    if every_seconds is not None:
+        interval_model = apps.get_model("django_celery_beat", "IntervalSchedule")
+        schedule["interval"], _ = interval_model.objects.get_or_create(every=every_seconds, period="seconds")
+    periodic_task.objects.create(name=name, task=task, description=description, **schedule)

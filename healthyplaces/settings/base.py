@@ -18,6 +18,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
+# Where links in emails point; emails are sent outside any request.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 COUNCIL_NAME = env("COUNCIL_NAME", default="Stockton-on-Tees Borough Council")
 SERVICE_NAME = env("SERVICE_NAME", default="Healthy Places")
 
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "healthyplaces.core",
     "healthyplaces.accounts",
     "healthyplaces.vocabulary",
+    "healthyplaces.notifications",
     "healthyplaces.demo",
     "actions",
     "insights",
@@ -157,11 +160,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # runs web, worker and beat with no broker server at all.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# Redis hands an unacknowledged task (its worker died) to another worker after this long.
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = VAR_DIR / "celery" / "broker"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    _broker_dir = Path(env("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "celery" / "broker")))
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
+        # Broadcasts (remote control, purge) would otherwise make a folder in the working directory.
+        "control_folder": str(_broker_dir.parent / "control"),
         "store_processed": False,
     }
 CELERY_TIMEZONE = TIME_ZONE
@@ -171,6 +180,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Notifications: how long a worker may hold a notification while sending it before another may
+# take it over, how often a transient failure is retried and how the wait between tries grows.
+NOTIFICATION_CLAIM_SECONDS = env.int("NOTIFICATION_CLAIM_SECONDS", default=300)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_RETRY_BASE_SECONDS = env.float("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
+# Review reminders go this many days before an action's next review date; admins hear about
+# actions this many days overdue.
+REVIEW_REMINDER_DAYS_BEFORE = env.int("REVIEW_REMINDER_DAYS_BEFORE", default=7)
+REVIEW_ESCALATION_DAYS_OVERDUE = env.int("REVIEW_ESCALATION_DAYS_OVERDUE", default=14)
 
 # Where the shared, read-only reference material lives (the plan, the 360Giving schema).
 SHARED_DIR = Path(env("HEALTHYPLACES_SHARED_DIR", default=str(BASE_DIR.parent / "shared")))

@@ -21,7 +21,10 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-@pytest.fixture(scope="session")
+# Function-scoped on purpose: Playwright's event loop gives Django's connections a new context,
+# and a connection made there has lost the serialized data that serialized_rollback restores
+# (roles, permissions, schedules from migrations). Started after the database is ready, it is fine.
+@pytest.fixture
 def browser() -> Iterator[object]:
     require(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
     require(

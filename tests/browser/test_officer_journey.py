@@ -8,7 +8,7 @@ from actions.services import actions_load_plan
 from healthyplaces.accounts.roles import Role
 from tests.factories import TEST_PASSWORD, MilestoneFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_an_officer_updates_an_action_by_keyboard_and_a_board_member_sees_it(page, live_server, assert_accessible):

@@ -35,3 +35,15 @@ def test_demo_seed_refuses_without_debug(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_after_setup_the_demo_officer_has_a_review_reminder_waiting(settings, monkeypatch):
+    from healthyplaces.notifications.models import Notification
+
+    monkeypatch.setattr("healthyplaces.notifications.services.notification_enqueue", lambda **kwargs: True)
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("send_review_reminders", stdout=StringIO())
+
+    reminder = Notification.objects.get(kind="review_reminder", to_email="officer@example.org", key__contains=":")
+    assert reminder.subject == "Action 1 is overdue for review"
