@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from tests.conftest import require
 
@@ -40,6 +41,9 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # Queries the test made while Playwright ran used connections of that context; close them
+        # here, or the test database cannot be dropped at the end of the run.
+        connections.close_all()
 
 
 @pytest.fixture

@@ -79,10 +79,21 @@ def worker(flaky) -> Iterator[None]:
     """A real worker consuming from the configured broker, in a thread of this process so that it
     shares the test's settings and mail outbox."""
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
 
+    def close_worker_connections(**kwargs: object) -> None:
+        # The worker thread's connections would otherwise outlive it and keep the test database
+        # from being dropped at the end of the run.
+        connections.close_all()
+
+    task_postrun.connect(close_worker_connections, weak=False)
     app.control.purge()
-    with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30):
-        yield
+    try:
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=30):
+            yield
+    finally:
+        task_postrun.disconnect(close_worker_connections)
 
 
 def test_the_worker_sends_a_queued_notification(worker):
