@@ -41,6 +41,8 @@ def get_action_for_user(*, user: User, number: int, for_update: bool = False) ->
     queryset = _with_list_relations(Action.objects.all()).prefetch_related(
         "partners",
         Prefetch("milestones", queryset=Milestone.objects.order_by("done", "due_date", "pk")),
+        # The insights app links insights to actions; the action page lists them by that relation.
+        "insights",
     )
     try:
         action = queryset.get(number=number)

@@ -7,6 +7,7 @@ admin.site.site_title = "Healthy Places admin"
 urlpatterns = [
     path("", include("healthyplaces.core.urls")),
     path("", include("actions.urls")),
+    path("", include("insights.urls")),
     path("", include("healthyplaces.notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -2,5 +2,9 @@ from django.apps import AppConfig
 
 
 class InsightsConfig(AppConfig):
-    verbose_name = "Community insights"
     name = "insights"
+    verbose_name = "Community insights"
+
+    def ready(self) -> None:
+        # Registers the insights section of the progress digest.
+        from insights import digest  # noqa: F401

@@ -1,7 +1,8 @@
 import django_filters
 from django.db.models import Q, QuerySet
 
-from healthyplaces.core.forms import FilterForm, GovukDateField
+from healthyplaces.core.filters import GovukDateFilter
+from healthyplaces.core.forms import FilterForm
 from healthyplaces.notifications.models import Notification
 
 KIND_CHOICES = (
@@ -9,10 +10,6 @@ KIND_CHOICES = (
     ("review_escalation", "Overdue review, to admins"),
     ("digest", "Progress digest"),
 )
-
-
-class GovukDateFilter(django_filters.DateFilter):
-    field_class = GovukDateField
 
 
 class NotificationFilter(django_filters.FilterSet):

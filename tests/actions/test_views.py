@@ -275,8 +275,8 @@ def test_the_timeline_runs_the_same_queries_however_many_updates(
     client.force_login(officer)
 
     # session, user, 2 permission queries, the action, its leads, themes, partners, milestones,
-    # and the timeline with its authors.
-    with django_assert_num_queries(10):
+    # the insights that inform it, and the timeline with its authors.
+    with django_assert_num_queries(11):
         response = client.get(reverse("actions:detail", kwargs={"number": 9}))
 
     assert response.content.decode().count("app-timeline__item") == updates

@@ -1,0 +1,46 @@
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from actions.models import Action
+from healthyplaces.accounts.models import User
+from insights.filters import InsightFilter
+from insights.models import Insight
+from insights.permissions import can_review_insight, can_view_insights
+
+
+def _with_relations(queryset: QuerySet[Insight]) -> QuerySet[Insight]:
+    return queryset.select_related("ward", "collected_by").prefetch_related("themes", "population_groups")
+
+
+def insight_list(*, user: User, params: Any) -> tuple[InsightFilter, QuerySet[Insight]]:
+    if not can_view_insights(user):
+        raise PermissionDenied
+    insight_filter = InsightFilter(params, queryset=Insight.objects.defer("search_vector"))
+    return insight_filter, _with_relations(insight_filter.qs)
+
+
+def get_insight_for_user(*, user: User, pk: int, for_review: bool = False) -> Insight:
+    if not can_view_insights(user) or (for_review and not can_review_insight(user)):
+        raise PermissionDenied
+    queryset = _with_relations(Insight.objects.defer("search_vector")).prefetch_related(
+        Prefetch("actions", queryset=Action.objects.only("number", "title").order_by("number"))
+    )
+    try:
+        return queryset.get(pk=pk)
+    except Insight.DoesNotExist as missing:
+        raise Http404("No such insight") from missing
+
+
+def published_responses(*, params: Any) -> tuple[InsightFilter, QuerySet[Insight]]:
+    """What the public sees: the title, the response and when, by theme and ward; never the quote,
+    the summary's author or who collected it."""
+    insight_filter = InsightFilter(
+        params,
+        queryset=Insight.objects.filter(response_published=True).only(
+            "title", "summary", "response", "response_on", "heard_on", "ward__name"
+        ),
+    )
+    return insight_filter, insight_filter.qs.select_related("ward").prefetch_related("themes")

@@ -1,0 +1,120 @@
+"""Writes to the insights bank."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
+
+from actions.models import Action
+from healthyplaces.accounts.models import User
+from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
+from insights.models import Insight, InsightStatus
+from insights.permissions import can_add_insight, can_publish_response, can_review_insight
+
+# Title matters most, then what was said, then where.
+SEARCH_VECTOR = (
+    SearchVector(Coalesce("title", Value("")), weight="A", config="english")
+    + SearchVector(Coalesce("summary", Value("")), weight="B", config="english")
+    + SearchVector(Coalesce("quote", Value("")), weight="B", config="english")
+    + SearchVector(Coalesce("place", Value("")), weight="C", config="english")
+)
+
+
+@dataclass
+class InsightFields:
+    title: str
+    summary: str
+    source: str
+    heard_on: datetime.date
+    consent_basis: str
+    quote: str = ""
+    ward: Ward | None = None
+    place: str = ""
+    people_count: int | None = None
+    themes: Sequence[Theme] = field(default_factory=list)
+    population_groups: Sequence[PopulationGroup] = field(default_factory=list)
+
+
+class InsightConflict(Exception):
+    """Someone saved the insight after this form was loaded; nothing was written."""
+
+
+def insights_refresh_search_vector(*, insight_ids: Sequence[int]) -> None:
+    """PostgreSQL keeps a weighted tsvector per insight for ranked search; SQLite searches the
+    text columns directly, so there is nothing to keep."""
+    if connection.vendor == "postgresql":
+        Insight.objects.filter(pk__in=insight_ids).update(search_vector=SEARCH_VECTOR)
+
+
+def _write(insight: Insight, fields: InsightFields) -> None:
+    values = asdict(fields)
+    themes, groups = fields.themes, fields.population_groups
+    for name in ("themes", "population_groups"):
+        values.pop(name)
+    for name, value in values.items():
+        setattr(insight, name, value.strip() if isinstance(value, str) else value)
+    insight.full_clean(exclude=["collected_by"])
+    insight.save()
+    insight.themes.set(themes)
+    insight.population_groups.set(groups)
+    insights_refresh_search_vector(insight_ids=[insight.pk])
+
+
+@transaction.atomic
+def insight_create(*, actor: User, fields: InsightFields) -> Insight:
+    if not can_add_insight(actor):
+        raise PermissionDenied("Only officers and community connectors can add insights")
+    insight = Insight(collected_by=actor)
+    _write(insight, fields)
+    return insight
+
+
+@transaction.atomic
+def insight_update(
+    *,
+    actor: User,
+    insight: Insight,
+    expected_version: int,
+    fields: InsightFields,
+    status: str,
+    actions: Sequence[Action],
+) -> Insight:
+    if not can_review_insight(actor):
+        raise PermissionDenied("Only officers can review insights")
+    if status not in InsightStatus.values:
+        raise ValidationError({"status": "Select a status"})
+    claimed = Insight.objects.filter(pk=insight.pk, version=expected_version).update(version=F("version") + 1)
+    if not claimed:
+        raise InsightConflict
+    insight.version = expected_version + 1
+    insight.status = status
+    _write(insight, fields)
+    insight.actions.set(actions)
+    return insight
+
+
+@transaction.atomic
+def insight_respond(
+    *, actor: User, insight: Insight, response: str, response_on: datetime.date | None, publish: bool
+) -> Insight:
+    """Record "you said, we did". Publishing puts the response (never the insight's own quote) on
+    the public page."""
+    if not can_review_insight(actor):
+        raise PermissionDenied("Only officers can respond to insights")
+    if publish and not can_publish_response(actor):
+        raise PermissionDenied("Only officers can publish responses")
+    response = response.strip()
+    if publish and not response:
+        raise ValidationError({"response": "Enter what was done before publishing it"})
+    insight.response = response
+    insight.response_on = response_on
+    insight.response_published = publish
+    if response and insight.status != InsightStatus.RESPONDED:
+        insight.status = InsightStatus.RESPONDED
+    insight.save(update_fields=["response", "response_on", "response_published", "status", "updated_at"])
+    return insight

@@ -1,0 +1,16 @@
+from django.urls import path, re_path
+
+from insights import views
+
+app_name = "insights"
+
+urlpatterns = [
+    path("insights/", views.insight_list_view, name="list"),
+    path("insights/add/", views.insight_add_view, name="add"),
+    path("insights/counts/", views.insight_counts_view, name="counts"),
+    re_path(r"^insights/export\.(?P<file_format>csv|xlsx)$", views.insight_export_view, name="export"),
+    path("insights/<int:pk>/", views.insight_detail_view, name="detail"),
+    path("insights/<int:pk>/review/", views.insight_review_view, name="review"),
+    path("insights/<int:pk>/response/", views.insight_respond_view, name="respond"),
+    path("you-said-we-did/", views.you_said_we_did_view, name="public"),
+]

@@ -1,0 +1,183 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from healthyplaces.core.http import AuthenticatedHttpRequest
+from insights.exports import insights_csv, insights_xlsx
+from insights.forms import InsightForm, InsightResponseForm, InsightReviewForm
+from insights.models import Insight
+from insights.permissions import can_add_insight, can_review_insight
+from insights.search import search_words
+from insights.selectors import get_insight_for_user, insight_list, published_responses
+from insights.services import InsightConflict, insight_create, insight_respond, insight_update
+from insights.stats import theme_group_counts
+
+PER_PAGE = 25
+
+
+def _page_context(request: HttpRequest, queryset: QuerySet[Insight]) -> dict[str, object]:
+    page: Page[Insight] = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page": page, "query": query.urlencode()}
+
+
+@login_required
+def insight_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    insight_filter, insights = insight_list(user=request.user, params=request.GET)
+    return render(
+        request,
+        "insights/insight_list.html",
+        {
+            **_page_context(request, insights),
+            "filter": insight_filter,
+            "words": search_words(request.GET.get("q", "")),
+            "can_add": can_add_insight(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def insight_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_add_insight(request.user):
+        raise PermissionDenied
+    form = InsightForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            insight = insight_create(actor=request.user, fields=form.to_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Insight added to the bank")
+            return redirect(insight.get_absolute_url())
+    return render(request, "insights/insight_form.html", {"form": form, "heading": "Add an insight"})
+
+
+@login_required
+def insight_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    insight = get_insight_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "insights/insight_detail.html",
+        {"insight": insight, "can_review": can_review_insight(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def insight_review_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    insight = get_insight_for_user(user=request.user, pk=pk, for_review=True)
+    if request.method == "POST":
+        form = InsightReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                insight_update(
+                    actor=request.user,
+                    insight=insight,
+                    expected_version=form.cleaned_data["version"],
+                    fields=form.to_fields(),
+                    status=form.cleaned_data["status"],
+                    actions=list(form.cleaned_data["actions"]),
+                )
+            except InsightConflict:
+                data = request.POST.copy()
+                data["version"] = str(type(insight).objects.values_list("version", flat=True).get(pk=insight.pk))
+                form = InsightReviewForm(data)
+                form.is_valid()
+                form.add_error(
+                    None,
+                    "Someone else changed this insight while you were editing. Your changes have not been "
+                    "saved; check the insight, then save again to keep your answers.",
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Insight updated")
+                return redirect(insight.get_absolute_url())
+    else:
+        initial = InsightForm.initial_for(insight) | {
+            "status": insight.status,
+            "actions": list(insight.actions.all()),
+            "version": insight.version,
+        }
+        form = InsightReviewForm(initial=initial)
+    return render(
+        request, "insights/insight_form.html", {"form": form, "insight": insight, "heading": "Review insight"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def insight_respond_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    insight = get_insight_for_user(user=request.user, pk=pk, for_review=True)
+    if request.method == "POST":
+        form = InsightResponseForm(request.POST)
+        if form.is_valid():
+            try:
+                insight_respond(
+                    actor=request.user,
+                    insight=insight,
+                    response=form.cleaned_data["response"],
+                    response_on=form.cleaned_data["response_on"],
+                    publish=form.cleaned_data["publish"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Response saved" + (" and published" if insight.response_published else ""))
+                return redirect(insight.get_absolute_url())
+    else:
+        form = InsightResponseForm(
+            initial={
+                "response": insight.response,
+                "response_on": insight.response_on,
+                "publish": insight.response_published,
+            }
+        )
+    return render(request, "insights/insight_response_form.html", {"form": form, "insight": insight})
+
+
+def you_said_we_did_view(request: HttpRequest) -> HttpResponse:
+    insight_filter, insights = published_responses(params=request.GET)
+    return render(
+        request,
+        "insights/insight_public_list.html",
+        {**_page_context(request, insights), "filter": insight_filter},
+    )
+
+
+@login_required
+def insight_counts_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    insight_filter, insights = insight_list(user=request.user, params=request.GET)
+    # Officers see exact figures; everyone else who may see the table gets small numbers suppressed.
+    suppress = not can_review_insight(request.user)
+    table = theme_group_counts(insights=insights, suppress=suppress)
+    return render(
+        request,
+        "insights/insight_counts.html",
+        {"table": table, "suppressed": suppress, "filter": insight_filter},
+    )
+
+
+@login_required
+def insight_export_view(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
+    """The list as filtered on screen (every page of it), as CSV or XLSX."""
+    _, insights = insight_list(user=request.user, params=request.GET)
+    insights = insights.prefetch_related("actions")
+    stamp = timezone.localdate().isoformat()
+    if file_format == "csv":
+        response = HttpResponse(insights_csv(insights), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            insights_xlsx(insights),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="insights-{stamp}.{file_format}"'
+    return response
