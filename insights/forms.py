@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -5,6 +6,7 @@ from django import forms
 from actions.models import Action
 from healthyplaces.core.forms import GovukDateField
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
+from insights.imports import TARGETS
 from insights.models import ConsentBasis, Insight, InsightStatus, Source
 from insights.services import InsightFields
 
@@ -127,3 +129,30 @@ class InsightResponseForm(forms.Form):
         if cleaned.get("publish") and not (cleaned.get("response") or "").strip():
             self.add_error("response", "Enter what was done before publishing it")
         return cleaned
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a CSV file",
+        help_text="One insight per row, with a header row naming the columns. Up to 2 MB and 5,000 rows.",
+        error_messages={"required": "Choose a CSV file to upload", "empty": "The file is empty"},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+class ImportMappingForm(forms.Form):
+    """One choice per insight field: which column fills it, or (for source and consent) one value
+    for every row."""
+
+    def __init__(self, *args: Any, header: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        columns = [(f"column:{name}", f"Column “{name}”") for name in header]
+        for target in TARGETS:
+            choices = [("", "Not in the file"), *columns]
+            choices += [(f"value:{code}", f"Every row: {label}") for code, label in target.choices]
+            self.fields[target.name] = forms.ChoiceField(
+                label=target.label,
+                choices=choices,
+                required=target.required,
+                error_messages={"required": f"Choose the column for {target.label.lower()}"},
+            )

@@ -57,6 +57,8 @@ class Insight(models.Model):
     response = models.TextField("what we did", blank=True)
     response_on = models.DateField("date of response", null=True, blank=True)
     response_published = models.BooleanField(default=False)
+    # Set for imported rows: the same row uploaded again is recognised and skipped.
+    import_fingerprint = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     # Kept up to date by insights.services on PostgreSQL; unused (and empty) on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -78,3 +80,29 @@ class Insight(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("insights:detail", kwargs={"pk": self.pk})
+
+
+class ImportBatch(models.Model):
+    """An uploaded CSV on its way in: kept between the upload, the column mapping and the preview,
+    so nothing is written to the bank until the officer confirms the whole file."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded"
+        IMPORTED = "imported", "Imported"
+
+    filename = models.CharField(max_length=255)
+    content = models.TextField()
+    mapping = models.JSONField(default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="insight_imports"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    imported_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return self.filename

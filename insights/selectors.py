@@ -7,7 +7,7 @@ from django.http import Http404
 from actions.models import Action
 from healthyplaces.accounts.models import User
 from insights.filters import InsightFilter
-from insights.models import Insight
+from insights.models import ImportBatch, Insight
 from insights.permissions import can_review_insight, can_view_insights
 
 
@@ -44,3 +44,13 @@ def published_responses(*, params: Any) -> tuple[InsightFilter, QuerySet[Insight
         ),
     )
     return insight_filter, insight_filter.qs.select_related("ward").prefetch_related("themes")
+
+
+def get_import_batch_for_user(*, user: User, pk: int) -> ImportBatch:
+    """Officers see their own imports; another officer's half-finished upload is not theirs to run."""
+    if not can_review_insight(user):
+        raise PermissionDenied
+    try:
+        return ImportBatch.objects.get(pk=pk, uploaded_by=user)
+    except ImportBatch.DoesNotExist as missing:
+        raise Http404("No such import") from missing

@@ -51,7 +51,8 @@ def insights_refresh_search_vector(*, insight_ids: Sequence[int]) -> None:
         Insight.objects.filter(pk__in=insight_ids).update(search_vector=SEARCH_VECTOR)
 
 
-def _write(insight: Insight, fields: InsightFields) -> None:
+def insight_write(insight: Insight, fields: InsightFields) -> None:
+    """Set the fields, validate, save and index; callers hold the transaction and the permission."""
     values = asdict(fields)
     themes, groups = fields.themes, fields.population_groups
     for name in ("themes", "population_groups"):
@@ -70,7 +71,7 @@ def insight_create(*, actor: User, fields: InsightFields) -> Insight:
     if not can_add_insight(actor):
         raise PermissionDenied("Only officers and community connectors can add insights")
     insight = Insight(collected_by=actor)
-    _write(insight, fields)
+    insight_write(insight, fields)
     return insight
 
 
@@ -93,7 +94,7 @@ def insight_update(
         raise InsightConflict
     insight.version = expected_version + 1
     insight.status = status
-    _write(insight, fields)
+    insight_write(insight, fields)
     insight.actions.set(actions)
     return insight
 

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_http_methods
 
 from healthyplaces.core.http import AuthenticatedHttpRequest
 from insights.exports import insights_csv, insights_xlsx
-from insights.forms import InsightForm, InsightResponseForm, InsightReviewForm
+from insights.forms import ImportMappingForm, ImportUploadForm, InsightForm, InsightResponseForm, InsightReviewForm
+from insights.imports import import_batch_create, import_batch_run, import_batch_set_mapping, import_preview, read_csv
 from insights.models import Insight
 from insights.permissions import can_add_insight, can_review_insight
 from insights.search import search_words
-from insights.selectors import get_insight_for_user, insight_list, published_responses
+from insights.selectors import get_import_batch_for_user, get_insight_for_user, insight_list, published_responses
 from insights.services import InsightConflict, insight_create, insight_respond, insight_update
 from insights.stats import theme_group_counts
 
@@ -181,3 +182,56 @@ def insight_export_view(request: AuthenticatedHttpRequest, file_format: str) -> 
         )
     response["Content-Disposition"] = f'attachment; filename="insights-{stamp}.{file_format}"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_review_insight(request.user):
+        raise PermissionDenied
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = import_batch_create(actor=request.user, uploaded=form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect("insights:import_map", pk=batch.pk)
+    return render(request, "insights/import_upload.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_map_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    batch = get_import_batch_for_user(user=request.user, pk=pk)
+    header, _ = read_csv(batch.content)
+    form = ImportMappingForm(request.POST or None, header=header, initial=batch.mapping)
+    if request.method == "POST" and form.is_valid():
+        import_batch_set_mapping(actor=request.user, batch=batch, mapping=form.cleaned_data)
+        return redirect("insights:import_preview", pk=batch.pk)
+    return render(request, "insights/import_map.html", {"form": form, "batch": batch})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    batch = get_import_batch_for_user(user=request.user, pk=pk)
+    error = None
+    if request.method == "POST":
+        try:
+            batch = import_batch_run(actor=request.user, batch=batch)
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            messages.success(
+                request,
+                f"{batch.imported_count} insight{'s' if batch.imported_count != 1 else ''} imported; "
+                f"{batch.skipped_count} already in the bank",
+            )
+            return redirect("insights:list")
+    preview = import_preview(batch=batch)
+    return render(
+        request,
+        "insights/import_preview.html",
+        {"batch": batch, "preview": preview, "sample": preview.rows[:20], "error": error},
+    )
