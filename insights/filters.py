@@ -56,3 +56,16 @@ class InsightFilter(django_filters.FilterSet):
     def searching(self) -> bool:
         data: Any = self.form.cleaned_data if hasattr(self.form, "cleaned_data") else {}
         return bool((data.get("q") or "").strip())
+
+
+class PublicResponseFilter(django_filters.FilterSet):
+    """The public page filters by theme and ward only: searching text it does not show (the quote,
+    the place) would let anyone test what a hidden quote says."""
+
+    theme = django_filters.ModelChoiceFilter(field_name="themes", queryset=Theme.objects.all(), empty_label="Any theme")
+    ward = django_filters.ModelChoiceFilter(queryset=Ward.objects.all(), empty_label="Any ward")
+
+    class Meta:
+        model = Insight
+        form = FilterForm
+        fields = ("theme", "ward")

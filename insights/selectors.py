@@ -6,7 +6,7 @@ from django.http import Http404
 
 from actions.models import Action
 from healthyplaces.accounts.models import User
-from insights.filters import InsightFilter
+from insights.filters import InsightFilter, PublicResponseFilter
 from insights.models import ImportBatch, Insight
 from insights.permissions import can_review_insight, can_view_insights
 
@@ -34,10 +34,10 @@ def get_insight_for_user(*, user: User, pk: int, for_review: bool = False) -> In
         raise Http404("No such insight") from missing
 
 
-def published_responses(*, params: Any) -> tuple[InsightFilter, QuerySet[Insight]]:
+def published_responses(*, params: Any) -> tuple[PublicResponseFilter, QuerySet[Insight]]:
     """What the public sees: the title, the response and when, by theme and ward; never the quote,
     the summary's author or who collected it."""
-    insight_filter = InsightFilter(
+    insight_filter = PublicResponseFilter(
         params,
         queryset=Insight.objects.filter(response_published=True).only(
             "title", "summary", "response", "response_on", "heard_on", "ward__name"

@@ -7,8 +7,7 @@ from dataclasses import asdict, dataclass, field
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 
 from actions.models import Action
 from healthyplaces.accounts.models import User
@@ -18,10 +17,9 @@ from insights.permissions import can_add_insight, can_publish_response, can_revi
 
 # Title matters most, then what was said, then where.
 SEARCH_VECTOR = (
-    SearchVector(Coalesce("title", Value("")), weight="A", config="english")
-    + SearchVector(Coalesce("summary", Value("")), weight="B", config="english")
-    + SearchVector(Coalesce("quote", Value("")), weight="B", config="english")
-    + SearchVector(Coalesce("place", Value("")), weight="C", config="english")
+    SearchVector("title", weight="A", config="english")
+    + SearchVector("summary", "quote", weight="B", config="english")
+    + SearchVector("place", weight="C", config="english")
 )
 
 
@@ -112,10 +110,15 @@ def insight_respond(
     response = response.strip()
     if publish and not response:
         raise ValidationError({"response": "Enter what was done before publishing it"})
+    # A response is an edit like any other: a review form opened before it must not overwrite it.
+    Insight.objects.filter(pk=insight.pk).update(version=F("version") + 1)
+    insight.version += 1
     insight.response = response
     insight.response_on = response_on
     insight.response_published = publish
-    if response and insight.status != InsightStatus.RESPONDED:
+    if response:
         insight.status = InsightStatus.RESPONDED
+    elif insight.status == InsightStatus.RESPONDED:
+        insight.status = InsightStatus.REVIEWED
     insight.save(update_fields=["response", "response_on", "response_published", "status", "updated_at"])
     return insight

@@ -1,0 +1,288 @@
+"""Full-text search over the insights bank.
+
+The ranked PostgreSQL search and the SQLite fallback share one entry point, insight_search, reached
+here through the list selector (so the filters and sort are the ones the page uses). Tests marked
+"either database" run on whichever database the suite uses, so a local SQLite run and a CI run on
+PostgreSQL (CI=true) together cover both; stemming is PostgreSQL's alone."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from insights.models import InsightStatus, Source
+from insights.search import highlight, search_words
+from insights.selectors import insight_list
+from tests.conftest import require
+from tests.factories import ActionFactory, PopulationGroupFactory, ThemeFactory, WardFactory
+from tests.insights.factories import InsightFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def postgres():
+    """Decided when the test runs (the database is chosen by DATABASE_URL), not at import time."""
+    require(connection.vendor == "postgresql", "ranked search and stemming need PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def bank():
+    """Insights whose words overlap. Only "phrase", "timetable" and "route" contain "bus" anywhere
+    (not even inside another word, which the SQLite fallback would find and PostgreSQL would not).
+    Titles avoid the searched words so that ranking turns on what was said."""
+    day = datetime.date(2026, 10, 1)
+    # Created first and heard earliest: if rank were ignored, the tie-breaks would put it last.
+    made = {
+        "phrase": InsightFactory(
+            title="Waiting at the clinic",
+            summary="Older people asked for a bus stop shelter outside the clinic.",
+            heard_on=day,
+        ),
+        "scattered": InsightFactory(
+            title="Rainy mornings",
+            summary="There is no shelter from the rain, and the driver would not stop for the bus pass.",
+            heard_on=day + datetime.timedelta(days=1),
+        ),
+        "timetable": InsightFactory(
+            title="Sunday timetable",
+            summary="The bus never comes on time on Sundays.",
+            heard_on=day + datetime.timedelta(days=2),
+        ),
+        "route": InsightFactory(
+            title="New route",
+            summary="Residents want the 42 to go past the food bank.",
+            quote="A bus that goes past the food bank would change my week.",
+            heard_on=day + datetime.timedelta(days=3),
+        ),
+        "library": InsightFactory(
+            title="Library hours",
+            summary="People asked us to stop closing the library early.",
+            heard_on=day + datetime.timedelta(days=4),
+        ),
+        "park": InsightFactory(
+            title="Leaky roof in the park",
+            summary="The shelter in the park leaks when it rains.",
+            heard_on=day + datetime.timedelta(days=5),
+        ),
+        "school": InsightFactory(
+            title="Getting to school",
+            summary="Parents would walk their children to school if the crossing were safer.",
+            heard_on=day + datetime.timedelta(days=6),
+        ),
+        "dogs": InsightFactory(
+            title="Dog walkers",
+            summary="Walking the dog at night feels unsafe because the lights are off.",
+            heard_on=day + datetime.timedelta(days=7),
+        ),
+    }
+    return made
+
+
+def search(user, **params):
+    _, queryset = insight_list(user=user, params=params)
+    return list(queryset)
+
+
+def names(bank, insights):
+    by_pk = {insight.pk: name for name, insight in bank.items()}
+    return [by_pk[insight.pk] for insight in insights]
+
+
+# --- either database ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["bus", "BUS", "  bus  ", "bus?"])
+def test_a_simple_word_finds_exactly_the_insights_that_mention_it(officer, bank, text):
+    found = names(bank, search(officer, q=text))
+
+    assert sorted(found) == ["phrase", "route", "scattered", "timetable"]
+
+
+def test_the_quote_and_place_are_searched_too(officer, bank):
+    InsightFactory(title="Elsewhere", summary="Nothing to see", place="Marigold Community Hall")
+
+    assert names(bank, search(officer, q="food")) == ["route"]  # summary and quote
+    assert [insight.title for insight in search(officer, q="marigold")] == ["Elsewhere"]
+
+
+def test_a_phrase_ranks_the_insight_that_says_it_first(officer, bank):
+    found = names(bank, search(officer, q="bus stop shelter"))
+
+    assert found[0] == "phrase"
+    # Then the one with all three words apart, then those with one word each.
+    assert found[1] == "scattered"
+    assert set(found[2:]) == {"timetable", "route", "library", "park"}
+    assert len(found) == 6
+
+
+def test_relevance_is_the_default_sort_only_while_searching(officer, bank):
+    newest_first = names(bank, search(officer))
+    assert newest_first[:2] == ["dogs", "school"]
+
+    by_date = names(bank, search(officer, q="bus stop shelter", sort="newest"))
+    assert by_date == ["park", "library", "route", "timetable", "scattered", "phrase"]
+    oldest = names(bank, search(officer, q="bus stop shelter", sort="oldest"))
+    assert oldest == list(reversed(by_date))
+
+
+def test_words_that_are_only_punctuation_do_not_filter(officer, bank):
+    assert len(search(officer, q="  ?! ")) == len(bank)
+
+
+def test_a_word_nobody_said_finds_nothing(officer, bank):
+    assert search(officer, q="helicopter") == []
+
+
+def test_filters_combine_with_search(officer, bank):
+    transport, parks = ThemeFactory(name="Transport"), ThemeFactory(name="Parks")
+    riverside, hilltop = WardFactory(name="Riverside"), WardFactory(name="Hilltop")
+    wanted = InsightFactory(title="Bus shelter, Riverside", themes=[transport], ward=riverside)
+    InsightFactory(title="Bus shelter, Hilltop", themes=[transport], ward=hilltop)  # wrong ward
+    InsightFactory(title="Bus through the park", themes=[parks], ward=riverside)  # wrong theme
+    InsightFactory(title="Cycle lane", themes=[transport], ward=riverside)  # no "bus"
+
+    found = search(officer, q="bus", theme=str(transport.pk), ward=str(riverside.pk))
+
+    assert found == [wanted]
+    # Each filter alone lets more through: they narrow together, not apart.
+    assert len(search(officer, q="bus", theme=str(transport.pk))) == 2
+    assert len(search(officer, q="bus", ward=str(riverside.pk))) == 2
+    assert len(search(officer, theme=str(transport.pk), ward=str(riverside.pk))) == 2
+
+
+def test_every_other_filter_narrows_a_search(officer):
+    carers = PopulationGroupFactory(name="Carers")
+    nine = ActionFactory(number=9)
+    wanted = InsightFactory(
+        title="Bus for carers",
+        source=Source.SURVEY,
+        status=InsightStatus.INFORMING,
+        heard_on=datetime.date(2026, 6, 15),
+        population_groups=[carers],
+        actions=[nine],
+    )
+    InsightFactory(title="Bus, by conversation", heard_on=datetime.date(2026, 6, 15))
+    InsightFactory(
+        title="Bus, last year",
+        source=Source.SURVEY,
+        status=InsightStatus.INFORMING,
+        heard_on=datetime.date(2025, 6, 15),
+        population_groups=[carers],
+        actions=[nine],
+    )
+
+    found = search(
+        officer,
+        q="bus",
+        population_group=str(carers.pk),
+        source=Source.SURVEY,
+        status=InsightStatus.INFORMING,
+        action=str(nine.pk),
+        **{"heard_from-day": "1", "heard_from-month": "6", "heard_from-year": "2026"},
+        **{"heard_to-day": "30", "heard_to-month": "6", "heard_to-year": "2026"},
+    )
+
+    assert found == [wanted]
+
+
+def test_a_theme_filter_does_not_repeat_an_insight_with_several_themes(officer):
+    transport, health = ThemeFactory(name="Transport"), ThemeFactory(name="Health")
+    InsightFactory(title="Bus to the clinic", themes=[transport, health])
+
+    assert len(search(officer, q="bus", theme=str(transport.pk))) == 1
+    assert len(search(officer, q="bus")) == 1
+
+
+# --- PostgreSQL only ------------------------------------------------------------------------------
+
+
+def test_stemming_finds_other_forms_of_a_word(postgres, officer, bank):
+    assert sorted(names(bank, search(officer, q="walking"))) == ["dogs", "school"]
+    assert sorted(names(bank, search(officer, q="walks"))) == ["dogs", "school"]
+
+
+def test_the_title_weighs_more_than_the_summary(postgres, officer):
+    in_summary = InsightFactory(title="Evening meeting", summary="Talked about allotments and more.")
+    in_title = InsightFactory(title="Allotments", summary="People want more growing space.")
+
+    assert search(officer, q="allotments") == [in_title, in_summary]
+
+
+def test_the_search_vector_follows_a_review(postgres, officer):
+    from insights.services import InsightFields, insight_update
+
+    insight = InsightFactory(title="Old words", summary="Nothing about it yet.")
+    insight_update(
+        actor=officer,
+        insight=insight,
+        expected_version=1,
+        fields=InsightFields(
+            title="Allotment waiting list",
+            summary="Three years on the list.",
+            source=insight.source,
+            heard_on=insight.heard_on,
+            consent_basis=insight.consent_basis,
+        ),
+        status=InsightStatus.REVIEWED,
+        actions=[],
+    )
+
+    assert search(officer, q="allotment") == [insight]
+    assert search(officer, q="old words") == []
+
+
+# --- highlighting ---------------------------------------------------------------------------------
+
+
+def test_highlight_escapes_html_and_marks_each_word():
+    marked = highlight("<script>alert(1)</script> Bus stop & shelter", ["bus", "shelter"])
+
+    assert isinstance(marked, SafeString)
+    assert marked == "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Bus</mark> stop &amp; <mark>shelter</mark>"
+
+
+def test_highlight_never_turns_a_searched_word_into_markup():
+    assert highlight("<script>x</script>", ["script"]) == "&lt;<mark>script</mark>&gt;x&lt;/<mark>script</mark>&gt;"
+    assert (
+        highlight("a <b>bold</b> claim", search_words("<b>"))
+        == "a &lt;<mark>b</mark>&gt;<mark>b</mark>old&lt;/<mark>b</mark>&gt; claim"
+    )
+
+
+def test_highlight_prefers_the_longer_word_and_escapes_without_words():
+    assert highlight("walking and walks", ["walk", "walking"]) == "<mark>walking</mark> and <mark>walk</mark>s"
+    assert highlight("<i>plain</i>", []) == "&lt;i&gt;plain&lt;/i&gt;"
+
+
+def test_search_words_are_lower_case_and_unique():
+    assert search_words("Bus stop, BUS shelter!") == ["bus", "stop", "shelter"]
+
+
+def test_the_list_page_marks_matches_and_escapes_insight_text(client, officer):
+    InsightFactory(
+        title="<script>alert(1)</script> Bus shelter",
+        summary="They said <script>alert(1)</script> about the bus <b>twice</b>.",
+    )
+    client.force_login(officer)
+
+    page = client.get(reverse("insights:list"), {"q": "bus"}).content.decode()
+
+    assert "<mark>Bus</mark>" in page
+    assert "<mark>bus</mark>" in page
+    assert "<script>alert(1)" not in page
+    assert "<b>twice" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Bus</mark> shelter" in page
+    assert "&lt;b&gt;twice&lt;/b&gt;" in page
+
+
+def test_the_search_box_echoes_a_query_escaped(client, officer):
+    InsightFactory(title="Script club", summary="A coding club for teenagers wants a script writing night.")
+    client.force_login(officer)
+
+    page = client.get(reverse("insights:list"), {"q": '"><script>alert(1)</script>'}).content.decode()
+
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # kept in the box, as text
