@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("healthyplaces.core.urls")),
     path("", include("actions.urls")),
     path("", include("insights.urls")),
+    path("", include("funding.urls")),
     path("", include("healthyplaces.notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

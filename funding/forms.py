@@ -1,0 +1,299 @@
+"""Forms for the seed-funding pages. Section forms only check the shape of what is typed (a real
+date, a number of pounds); whether a section is complete is decided by funding.services, which
+saves every answer first."""
+
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+from django.db.models import QuerySet
+
+from funding.models import Application, Priority, Round
+from funding.workflow import Transition
+from healthyplaces.accounts.models import Organisation
+from healthyplaces.core.forms import GovukDateField
+from healthyplaces.vocabulary.models import Ward
+
+BUDGET_ROWS = 10
+YES_NO = (("yes", "Yes, I've completed this section"), ("no", "No, I'll come back to it later"))
+
+
+def _pounds(label: str, **kwargs: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+        error_messages={
+            "invalid": f"{label} must be an amount of money, like 250 or 250.50",
+            "min_value": f"{label} must be more than £0",
+            "max_digits": f"{label} must be less than £100,000,000",
+            "max_decimal_places": f"{label} must not have more than 2 decimal places (pence)",
+            "max_whole_digits": f"{label} must be less than £100,000,000",
+        },
+        **kwargs,
+    )
+
+
+class StartForm(forms.Form):
+    """Which round, and (when the member belongs to several) which of their groups is applying."""
+
+    round = forms.ModelChoiceField(queryset=Round.objects.none(), widget=forms.HiddenInput)
+    organisation = forms.ModelChoiceField(
+        label="Which group is applying?",
+        queryset=Organisation.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the group that is applying", "invalid_choice": "Select one of your groups"},
+    )
+
+    def __init__(
+        self, *args: Any, rounds: QuerySet[Round], organisations: QuerySet[Organisation], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        organisation_field = cast(forms.ModelChoiceField, self.fields["organisation"])  # type: ignore[type-arg]
+        cast(forms.ModelChoiceField, self.fields["round"]).queryset = rounds  # type: ignore[type-arg]
+        organisation_field.queryset = organisations
+        if len(organisations) == 1:
+            organisation_field.widget = forms.HiddenInput()
+            self.initial.setdefault("organisation", organisations[0].pk)
+
+
+class SectionForm(forms.Form):
+    """Base for the task-list sections: the answers, "Have you completed this section?" and the
+    version the form was loaded at (so two members' saves cannot overwrite each other)."""
+
+    mark_optional_fields = False
+    fields_in_section: tuple[str, ...] = ()
+
+    completed = forms.ChoiceField(
+        label="Have you completed this section?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you have completed this section"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
+        self.application = application
+        super().__init__(*args, **kwargs)
+        # The completion question comes last, after the answers.
+        self.order_fields([*self.fields_in_section, "completed", "version"])
+
+    @classmethod
+    def initial_for(cls, application: Application, section: str) -> dict[str, Any]:
+        initial: dict[str, Any] = {name: getattr(application, name) for name in cls.fields_in_section}
+        initial["version"] = application.version
+        if section in application.sections_done:
+            initial["completed"] = "yes"
+        return initial
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.fields_in_section}
+
+    def budget_lines(self) -> list[tuple[str, Decimal]] | None:
+        return None
+
+
+class GroupSectionForm(SectionForm):
+    fields_in_section = ("group_description", "contact_phone")
+
+    group_description = forms.CharField(
+        label="Tell us about your group",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What your group does, who it works with and how long it has been going.",
+    )
+    contact_phone = forms.CharField(
+        label="Contact phone number",
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "class": "govuk-input--width-20"}),
+        help_text="So we can talk to you about your application, if we need to.",
+        error_messages={"max_length": "Contact phone number must be 30 characters or fewer"},
+    )
+
+
+class ProjectSectionForm(SectionForm):
+    fields_in_section = ("project_title", "project_summary", "project_outcomes", "starts_on", "ends_on")
+
+    project_title = forms.CharField(
+        label="Project name",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Project name must be 200 characters or fewer"},
+    )
+    project_summary = forms.CharField(
+        label="What will your project do?", required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    project_outcomes = forms.CharField(
+        label="What difference will it make?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Who will benefit, and how you will know it has worked.",
+    )
+    starts_on = GovukDateField(label="Start date", required=False, help_text="For example, 27 3 2027")
+    ends_on = GovukDateField(label="End date", required=False, help_text="For example, 30 9 2027")
+
+
+class PrioritySectionForm(SectionForm):
+    fields_in_section = ("priority", "wards")
+
+    priority: forms.ModelChoiceField[Priority] = forms.ModelChoiceField(
+        label="Which community priority does your project work on?",
+        queryset=Priority.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"invalid_choice": "Select one of the priorities listed"},
+    )
+    wards = forms.ModelMultipleChoiceField(
+        label="Which wards will your project serve?",
+        queryset=Ward.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"invalid_choice": "Select wards from the list"},
+    )
+
+    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
+        super().__init__(*args, application=application, **kwargs)
+        priorities = list(application.round.priorities.all())
+        if priorities:
+            priority_field = cast(forms.ModelChoiceField, self.fields["priority"])  # type: ignore[type-arg]
+            priority_field.queryset = application.round.priorities.all()
+        else:
+            # A round without agreed priorities asks only for wards.
+            del self.fields["priority"]
+
+    @classmethod
+    def initial_for(cls, application: Application, section: str) -> dict[str, Any]:
+        return {
+            "priority": application.priority_id,
+            "wards": [ward.pk for ward in application.wards.all()],
+            "version": application.version,
+            **({"completed": "yes"} if section in application.sections_done else {}),
+        }
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {"wards": list(self.cleaned_data["wards"])}
+        if "priority" in self.fields:
+            values["priority"] = self.cleaned_data["priority"]
+        return values
+
+
+class BudgetSectionForm(SectionForm):
+    """The amount asked for, and up to ten budget lines that must add up to it."""
+
+    fields_in_section = ("amount_requested",)
+    budget_problem: str = ""
+
+    amount_requested = _pounds(
+        "Amount requested", help_text="In pounds. It must be within the round's minimum and maximum."
+    )
+
+    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
+        super().__init__(*args, application=application, **kwargs)
+        for row in range(1, BUDGET_ROWS + 1):
+            self.fields[f"item_{row}"] = forms.CharField(
+                label=f"Item {row}",
+                required=False,
+                max_length=200,
+                error_messages={"max_length": f"Item {row} must be 200 characters or fewer"},
+            )
+            self.fields[f"amount_{row}"] = _pounds(f"Amount {row}")
+        self.order_fields(
+            [
+                "amount_requested",
+                *(name for row in range(1, BUDGET_ROWS + 1) for name in (f"item_{row}", f"amount_{row}")),
+                "completed",
+                "version",
+            ]
+        )
+
+    def rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
+        return [(row, self[f"item_{row}"], self[f"amount_{row}"]) for row in range(1, BUDGET_ROWS + 1)]
+
+    @classmethod
+    def initial_for(cls, application: Application, section: str) -> dict[str, Any]:
+        initial = super().initial_for(application, section)
+        for row, line in enumerate(application.budget_lines.all()[:BUDGET_ROWS], start=1):
+            initial[f"item_{row}"] = line.item
+            initial[f"amount_{row}"] = line.amount
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for row in range(1, BUDGET_ROWS + 1):
+            item = (cleaned.get(f"item_{row}") or "").strip()
+            amount = cleaned.get(f"amount_{row}")
+            if f"amount_{row}" in self.errors:
+                continue
+            if amount is not None and not item:
+                self.add_error(f"item_{row}", f"Enter what the £{amount:,.2f} in line {row} is for")
+            elif item and amount is None:
+                self.add_error(f"amount_{row}", f"Enter the amount for {item}")
+        return cleaned
+
+    def budget_lines(self) -> list[tuple[str, Decimal]] | None:
+        lines = []
+        for row in range(1, BUDGET_ROWS + 1):
+            item = (self.cleaned_data.get(f"item_{row}") or "").strip()
+            amount = self.cleaned_data.get(f"amount_{row}")
+            if item and amount is not None:
+                lines.append((item, amount))
+        return lines
+
+
+class DeclarationsSectionForm(SectionForm):
+    fields_in_section = ("declares_accurate", "declares_safeguarding", "declares_data_protection")
+
+    declares_accurate = forms.BooleanField(
+        label="The information I have given is accurate to the best of my knowledge", required=False
+    )
+    declares_safeguarding = forms.BooleanField(
+        label="Our group has a safeguarding policy and follows it", required=False
+    )
+    declares_data_protection = forms.BooleanField(
+        label="I agree to the council using this information to assess and monitor the grant",
+        required=False,
+    )
+
+
+SECTION_FORMS: dict[str, type[SectionForm]] = {
+    "group": GroupSectionForm,
+    "project": ProjectSectionForm,
+    "priority": PrioritySectionForm,
+    "budget": BudgetSectionForm,
+    "declarations": DeclarationsSectionForm,
+}
+
+
+class TransitionForm(forms.Form):
+    """One workflow step: a note when the step needs a reason, an amount and conditions for an
+    award. Ids carry the step's name, so several forms can share a page."""
+
+    mark_optional_fields = False
+
+    name = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, transition: Transition, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{transition.name}_%s")
+        kwargs.setdefault("initial", {"name": transition.name})
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        if transition.needs_amount:
+            self.fields["amount"] = _pounds("Amount awarded")
+            self.fields["conditions"] = forms.CharField(
+                label="Conditions of the award (optional)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        if transition.needs_note:
+            self.fields["note"] = forms.CharField(
+                label="What information do you need?" if transition.name == "request_information" else "Reason",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="The group will read this.",
+            )

@@ -1,0 +1,11 @@
+from healthyplaces.accounts.models import User
+
+
+def can_manage_applications(user: User) -> bool:
+    """Officers and programme admins: eligibility, assessment, decisions, payments."""
+    return user.is_authenticated and user.has_perm("funding.manage_applications")
+
+
+def can_apply(user: User) -> bool:
+    """Community group members, through the permission their role carries."""
+    return user.is_authenticated and user.has_perm("funding.add_application")

@@ -1,0 +1,163 @@
+"""Read-only shaping of an application for its pages: task-list statuses, check-your-answers rows,
+and submit problems as error-summary links. Nothing here writes or queries beyond what the
+application selector has already fetched."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from funding.models import Application
+from funding.services import Section, sections_for
+from funding.workflow import State
+
+COMPLETED = "Completed"
+IN_PROGRESS = "In progress"
+NOT_STARTED = "Not yet started"
+
+# Words carry the state; colour only repeats it (red is kept for errors).
+STATE_TAGS: dict[str, str] = {
+    State.DRAFT: "govuk-tag--grey",
+    State.SUBMITTED: "govuk-tag--blue",
+    State.ELIGIBLE: "govuk-tag--light-blue",
+    State.INELIGIBLE: "govuk-tag--pink",
+    State.IN_ASSESSMENT: "govuk-tag--light-blue",
+    State.MORE_INFORMATION: "govuk-tag--yellow",
+    State.APPROVED: "govuk-tag--green",
+    State.DECLINED: "govuk-tag--pink",
+    State.OFFER_ACCEPTED: "govuk-tag--green",
+    State.PAID: "govuk-tag--green",
+    State.REPORT_DUE: "govuk-tag--orange",
+    State.REPORT_RECEIVED: "govuk-tag--turquoise",
+    State.CLOSED: "govuk-tag--grey",
+    State.WITHDRAWN: "govuk-tag--grey",
+}
+
+LABELS: dict[str, str] = {
+    "group_description": "About your group",
+    "contact_phone": "Contact phone number",
+    "project_title": "Project name",
+    "project_summary": "What the project will do",
+    "project_outcomes": "The difference it will make",
+    "starts_on": "Start date",
+    "ends_on": "End date",
+    "priority": "Community priority",
+    "wards": "Wards",
+    "amount_requested": "Amount requested",
+    "declares_accurate": "The information is accurate",
+    "declares_safeguarding": "The group has a safeguarding policy",
+    "declares_data_protection": "Agrees to how the council uses the information",
+}
+
+
+def state_tag_class(state: str) -> str:
+    return STATE_TAGS.get(state, "govuk-tag--grey")
+
+
+def section_url(application: Application, key: str) -> str:
+    return reverse("funding:section", kwargs={"pk": application.pk, "section": key})
+
+
+def _has_value(application: Application, name: str) -> bool:
+    if name == "wards":
+        return bool(application.wards.all())
+    if name == "priority":
+        return application.priority_id is not None
+    value = getattr(application, name)
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None and value is not False
+
+
+def section_status(application: Application, section: Section) -> str:
+    if section.key in application.sections_done:
+        return COMPLETED
+    started = any(_has_value(application, name) for name in section.fields)
+    if section.key == "budget":
+        started = started or bool(application.budget_lines.all())
+    return IN_PROGRESS if started else NOT_STARTED
+
+
+@dataclass(frozen=True)
+class Task:
+    key: str
+    title: str
+    status: str
+    url: str
+
+
+def task_list(application: Application) -> list[Task]:
+    return [
+        Task(section.key, section.title, section_status(application, section), section_url(application, section.key))
+        for section in sections_for(application.round)
+    ]
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SectionAnswers:
+    key: str
+    title: str
+    url: str
+    rows: list[Row]
+
+
+def _money(amount: Decimal | None) -> str:
+    return "Not given" if amount is None else f"£{amount:,.2f}"
+
+
+def _display(application: Application, name: str) -> Row:
+    label = LABELS[name]
+    value: Any = getattr(application, name) if name not in ("wards", "priority") else None
+    if name == "wards":
+        return Row(label, items=[str(ward) for ward in application.wards.all()] or ["None selected"])
+    if name == "priority":
+        return Row(label, str(application.priority) if application.priority_id else "None selected")
+    if name == "amount_requested":
+        return Row(label, _money(value))
+    if isinstance(value, bool):
+        return Row(label, "Yes" if value else "No")
+    if hasattr(value, "strftime"):
+        return Row(label, f"{value:%-d %B %Y}")
+    return Row(label, str(value).strip() or "Not given")
+
+
+def answers(application: Application) -> list[SectionAnswers]:
+    """Check-your-answers rows, per section, in task-list order."""
+    out = []
+    for section in sections_for(application.round):
+        rows = [_display(application, name) for name in section.fields]
+        if section.key == "budget":
+            lines = [f"{line.item}: £{line.amount:,.2f}" for line in application.budget_lines.all()]
+            rows.append(Row("Budget lines", items=lines or ["None added"]))
+        out.append(SectionAnswers(section.key, section.title, section_url(application, section.key), rows))
+    return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    href: str = ""
+
+
+def problems_from(application: Application, error: ValidationError) -> list[Problem]:
+    """A submit refusal as error-summary items, each linking to the section that fixes it."""
+    sections = sections_for(application.round)
+    owner = {name: section.key for section in sections for name in section.fields}
+    owner["budget_lines"] = "budget"
+    owner.update({section.key: section.key for section in sections})
+    if not hasattr(error, "error_dict"):
+        return [Problem(message) for message in error.messages]
+    problems: list[Problem] = []
+    for key, errors in error.message_dict.items():
+        href = section_url(application, owner[key]) if key in owner else ""
+        problems.extend(Problem(message, href) for message in errors)
+    return problems

@@ -1,0 +1,255 @@
+"""Writes to seed-fund applications. The task-list sections save as the group goes; submitting and
+every later move go through the workflow in funding.workflow."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from funding.models import Application, ApplicationEvent, BudgetLine, Round
+from funding.workflow import APPLICANT, EDITABLE, TRANSITIONS, State, actor_kinds
+from healthyplaces.accounts.models import Organisation, User
+from healthyplaces.accounts.roles import Role
+from healthyplaces.notifications.services import notification_queue
+
+# States in which an award counts against the round's budget.
+AWARDED = (State.APPROVED, State.OFFER_ACCEPTED, State.PAID, State.REPORT_DUE, State.REPORT_RECEIVED, State.CLOSED)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    fields: tuple[str, ...]
+
+
+SECTIONS = (
+    Section("group", "About your group", ("group_description", "contact_phone")),
+    Section(
+        "project", "Your project", ("project_title", "project_summary", "project_outcomes", "starts_on", "ends_on")
+    ),
+    Section("priority", "Priority and wards", ("priority", "wards")),
+    Section("budget", "Budget", ("amount_requested",)),
+    Section("declarations", "Declarations", ("declares_accurate", "declares_safeguarding", "declares_data_protection")),
+)
+QUICK_RESPONSE_SECTIONS = ("group", "project", "budget", "declarations")
+
+
+def sections_for(round_: Round) -> list[Section]:
+    """Quick-response rounds have a shorter form: no priority section."""
+    if round_.quick_response:
+        return [section for section in SECTIONS if section.key in QUICK_RESPONSE_SECTIONS]
+    return list(SECTIONS)
+
+
+def section_problems(application: Application, key: str) -> dict[str, str]:
+    """What stops a section being complete, by field, in words the group can act on."""
+    problems: dict[str, str] = {}
+    a = application
+    if key == "group" and not a.group_description.strip():
+        problems["group_description"] = "Tell us about your group"
+    elif key == "project":
+        if not a.project_title.strip():
+            problems["project_title"] = "Enter a name for your project"
+        if not a.project_summary.strip():
+            problems["project_summary"] = "Describe your project"
+        if a.starts_on and a.ends_on and a.ends_on < a.starts_on:
+            problems["ends_on"] = "The end date must be the same as or after the start date"
+    elif key == "priority":
+        if a.priority_id is None and a.round.priorities.exists():
+            problems["priority"] = "Select the community priority your project works on"
+        if not a.wards.exists():
+            problems["wards"] = "Select at least one ward your project serves"
+    elif key == "budget":
+        problems.update(_budget_problems(a))
+    elif key == "declarations":
+        for name, message in (
+            ("declares_accurate", "Confirm the information you have given is accurate"),
+            ("declares_safeguarding", "Confirm your group has a safeguarding policy it follows"),
+            ("declares_data_protection", "Confirm you agree to how we use your information"),
+        ):
+            if not getattr(a, name):
+                problems[name] = message
+    return problems
+
+
+def _budget_problems(application: Application) -> dict[str, str]:
+    round_ = application.round
+    amount = application.amount_requested
+    if amount is None:
+        return {"amount_requested": "Enter the amount you are asking for"}
+    if amount < round_.minimum_award or amount > round_.maximum_award:
+        low, high = round_.minimum_award, round_.maximum_award
+        return {"amount_requested": f"The amount must be between £{low:,.2f} and £{high:,.2f}"}
+    lines_total = application.budget_lines.aggregate(total=Sum("amount"))["total"]
+    if lines_total is None:
+        return {"budget_lines": "Add at least one line to your budget"}
+    if lines_total != amount:
+        message = f"Your budget lines add up to £{lines_total:,.2f}, not the £{amount:,.2f} you are asking for"
+        return {"budget_lines": message}
+    return {}
+
+
+def _kinds(actor: User, application: Application) -> frozenset[str]:
+    return actor_kinds(actor, organisation_member_ids=application.organisation.members.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def application_start(*, actor: User, round_: Round, organisation: Organisation) -> Application:
+    if not actor.has_role(Role.COMMUNITY_GROUP_MEMBER) or not organisation.members.filter(pk=actor.pk).exists():
+        raise PermissionDenied("Only a member of the group can apply for it")
+    if not round_.is_open():
+        raise ValidationError("This round is not open for applications")
+    return Application.objects.create(round=round_, organisation=organisation, created_by=actor)
+
+
+class ApplicationConflict(Exception):
+    """Someone else in the group saved this application after the form was loaded."""
+
+
+@transaction.atomic
+def application_save_section(
+    *,
+    actor: User,
+    application: Application,
+    section: str,
+    values: dict[str, Any],
+    completed: bool,
+    expected_version: int,
+    budget_lines: Sequence[tuple[str, Decimal]] | None = None,
+) -> dict[str, str]:
+    """Save the section's answers whatever they are (nothing typed is lost), and mark it complete
+    only if it is. Returns the problems that stop it being complete."""
+    if APPLICANT not in _kinds(actor, application):
+        raise PermissionDenied("Only the group's members can change its application")
+    if application.state not in EDITABLE:
+        raise ValidationError("This application can no longer be changed")
+    keys = {s.key: s for s in sections_for(application.round)}
+    if section not in keys:
+        raise ValidationError("No such section")
+    claimed = Application.objects.filter(pk=application.pk, version=expected_version).update(version=F("version") + 1)
+    if not claimed:
+        raise ApplicationConflict
+    application.version = expected_version + 1
+    wards = values.pop("wards", None)
+    for name, value in values.items():
+        if name not in keys[section].fields:
+            raise ValidationError(f"{name} is not part of the {keys[section].title} section")
+        setattr(application, name, value)
+    if wards is not None:
+        application.wards.set(wards)
+    if budget_lines is not None:
+        application.budget_lines.all().delete()
+        BudgetLine.objects.bulk_create(
+            BudgetLine(application=application, item=item, amount=amount) for item, amount in budget_lines
+        )
+    problems = section_problems(application, section) if completed else {}
+    done = [key for key in application.sections_done if key != section]
+    if completed and not problems:
+        done.append(section)
+    application.sections_done = done
+    application.save()
+    return problems
+
+
+def _record(application: Application, actor: User, name: str, source: str, note: str) -> None:
+    transition = TRANSITIONS[name]
+    ApplicationEvent.objects.create(
+        application=application, actor=actor, transition=name, from_state=source, to_state=transition.target, note=note
+    )
+    for member in application.organisation.members.filter(is_active=True):
+        notification_queue(
+            recipient=member,
+            kind="application_update",
+            key=f"application:{application.pk}:{application.version}:{member.pk}",
+            template="application_update",
+            context={
+                "application": application,
+                "state_label": State(transition.target).label,
+                "note": note,
+                "url": f"{settings.SITE_URL.rstrip('/')}{application.get_absolute_url()}",
+            },
+        )
+
+
+@transaction.atomic
+def application_transition(
+    *,
+    actor: User,
+    application: Application,
+    name: str,
+    note: str = "",
+    amount: Decimal | None = None,
+    conditions: str = "",
+) -> Application:
+    """Move the application along the workflow if this actor may make this move from its state."""
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise ValidationError("No such step")
+    if not transition.actors & _kinds(actor, application):
+        raise PermissionDenied("You cannot make this step")
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.state not in transition.sources:
+        raise ValidationError(f"An application that is {State(locked.state).label.lower()} cannot take this step")
+    note = note.strip()
+    if transition.needs_note and not note:
+        raise ValidationError({"note": "Give a reason the group will read"})
+    source = locked.state
+    if name in ("submit", "resubmit"):
+        _check_submittable(locked)
+    if transition.needs_amount:
+        _check_award(locked, amount)
+        locked.amount_awarded = amount
+        locked.decision_conditions = conditions.strip()
+    if name in ("decline", "fail_eligibility"):
+        locked.decision_reason = note
+    if transition.target in (State.APPROVED, State.DECLINED):
+        locked.decided_at = timezone.now()
+    if name == "submit":
+        locked.submitted_at = timezone.now()
+        locked.reference = f"HP-{timezone.localdate():%Y}-{locked.pk:05d}"
+    locked.state = transition.target
+    locked.version = F("version") + 1
+    locked.save()
+    locked.refresh_from_db()
+    _record(locked, actor, name, source, note)
+    return locked
+
+
+def _check_submittable(application: Application, today: datetime.date | None = None) -> None:
+    if not application.round.is_open(today):
+        raise ValidationError(
+            "The round closed on " + f"{application.round.closes_on:%-d %B %Y}; applications can no longer be submitted"
+        )
+    problems: dict[str, str] = {}
+    for section in sections_for(application.round):
+        if section.key not in application.sections_done:
+            problems[section.key] = f"Complete the {section.title.lower()} section"
+        else:
+            problems.update(section_problems(application, section.key))
+    if problems:
+        raise ValidationError(problems)
+
+
+def _check_award(application: Application, amount: Decimal | None) -> None:
+    round_ = Round.objects.select_for_update().get(pk=application.round_id)
+    if amount is None or amount <= 0:
+        raise ValidationError({"amount": "Enter the amount awarded"})
+    if amount > round_.maximum_award:
+        raise ValidationError(
+            {"amount": f"The award cannot be more than the round's maximum of £{round_.maximum_award:,.2f}"}
+        )
+    # The round row is locked, so two panel members approving at once are counted one after the other.
+    awarded = Application.objects.filter(round=round_, state__in=AWARDED).aggregate(total=Sum("amount_awarded"))[
+        "total"
+    ] or Decimal(0)
+    remaining = round_.budget - awarded
+    if amount > remaining:
+        raise ValidationError({"amount": f"Only £{remaining:,.2f} of the round's budget is left"})

@@ -1,0 +1,274 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from funding.forms import SECTION_FORMS, BudgetSectionForm, SectionForm, StartForm, TransitionForm
+from funding.models import Application
+from funding.permissions import can_apply, can_manage_applications
+from funding.presentation import COMPLETED, answers, problems_from, task_list
+from funding.selectors import application_list, get_application_for_user, open_rounds, rounds_for_public
+from funding.services import (
+    ApplicationConflict,
+    application_save_section,
+    application_start,
+    application_transition,
+    sections_for,
+)
+from funding.workflow import APPLICANT, EDITABLE, TRANSITIONS, State, actor_kinds, transitions_for
+from healthyplaces.accounts.models import User
+from healthyplaces.core.http import AuthenticatedHttpRequest
+
+PER_PAGE = 25
+SUBMIT_STEPS = ("submit", "resubmit")
+
+
+def _rounds_page(request: HttpRequest, failed: StartForm | None = None) -> HttpResponse:
+    user = request.user
+    applicant = isinstance(user, User) and can_apply(user)
+    organisations = user.organisations.order_by("name") if isinstance(user, User) and applicant else None
+    rounds = []
+    for round_ in rounds_for_public().prefetch_related("priorities"):
+        form = None
+        if organisations and round_.is_open():
+            if failed is not None and failed.data.get("round") == str(round_.pk):
+                form = failed
+            else:
+                form = StartForm(
+                    rounds=open_rounds(),
+                    organisations=organisations,
+                    auto_id=f"id_round{round_.pk}_%s",
+                    initial={"round": round_.pk},
+                )
+        rounds.append({"round": round_, "is_open": round_.is_open(), "form": form})
+    return render(
+        request,
+        "funding/round_list.html",
+        {"rounds": rounds, "applicant": applicant, "has_groups": bool(organisations), "form": failed},
+    )
+
+
+def rounds_view(request: HttpRequest) -> HttpResponse:
+    return _rounds_page(request)
+
+
+@login_required
+@require_POST
+def start_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_apply(request.user):
+        raise PermissionDenied
+    round_id = request.POST.get("round", "")
+    form = StartForm(
+        request.POST,
+        rounds=open_rounds(),
+        organisations=request.user.organisations.order_by("name"),
+        auto_id=f"id_round{round_id if round_id.isdigit() else 'x'}_%s",
+    )
+    if form.is_valid():
+        try:
+            application = application_start(
+                actor=request.user, round_=form.cleaned_data["round"], organisation=form.cleaned_data["organisation"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(application.get_absolute_url())
+    if "round" in form.errors:
+        messages.error(request, "That round is not open for applications")
+        return redirect("funding:rounds")
+    return _rounds_page(request, failed=form)
+
+
+def _require_funding_user(request: AuthenticatedHttpRequest) -> None:
+    """People with no part in funding are refused outright; others get 404 for what is not theirs."""
+    if not (can_apply(request.user) or can_manage_applications(request.user)):
+        raise PermissionDenied
+
+
+def _get_application(request: AuthenticatedHttpRequest, pk: int) -> tuple[Application, frozenset[str]]:
+    _require_funding_user(request)
+    application = get_application_for_user(user=request.user, pk=pk)
+    kinds = actor_kinds(request.user, organisation_member_ids=[m.pk for m in application.organisation.members.all()])
+    return application, kinds
+
+
+@login_required
+def applications_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    applications = application_list(user=request.user)
+    page: Page[Application] = Paginator(applications, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "funding/application_list.html",
+        {"page": page, "query": "", "applicant": can_apply(request.user)},
+    )
+
+
+def _application_page(
+    request: AuthenticatedHttpRequest,
+    application: Application,
+    kinds: frozenset[str],
+    failed: TransitionForm | None = None,
+) -> HttpResponse:
+    steps = [t for t in transitions_for(application.state, kinds) if t.name not in SUBMIT_STEPS]
+    forms = [
+        failed if failed is not None and failed.transition.name == step.name else TransitionForm(transition=step)
+        for step in steps
+    ]
+    task_view = APPLICANT in kinds and application.state in EDITABLE
+    tasks = task_list(application) if task_view else []
+    last_request = None
+    if application.state == State.MORE_INFORMATION:
+        requests = [event for event in application.events.all() if event.to_state == State.MORE_INFORMATION]
+        last_request = requests[-1] if requests else None
+    return render(
+        request,
+        "funding/application_detail.html",
+        {
+            "application": application,
+            "task_view": task_view,
+            "tasks": tasks,
+            "all_done": bool(tasks) and all(task.status == COMPLETED for task in tasks),
+            "answers": [] if task_view else answers(application),
+            "events": application.events.all(),
+            "transition_forms": forms,
+            "last_request": last_request,
+            "form": failed,
+        },
+    )
+
+
+@login_required
+def application_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    application, kinds = _get_application(request, pk)
+    return _application_page(request, application, kinds)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_view(request: AuthenticatedHttpRequest, pk: int, section: str) -> HttpResponse:
+    application, kinds = _get_application(request, pk)
+    titles = {s.key: s.title for s in sections_for(application.round)}
+    if section not in titles:
+        raise Http404("No such section")
+    if APPLICANT not in kinds:
+        raise PermissionDenied
+    if application.state not in EDITABLE:
+        messages.info(request, "This application has been sent, so its answers can no longer be changed")
+        return redirect(application.get_absolute_url())
+    form_class = SECTION_FORMS[section]
+    conflict = False
+    if request.method == "POST":
+        form = form_class(request.POST, application=application)
+        if form.is_valid():
+            try:
+                problems = application_save_section(
+                    actor=request.user,
+                    application=application,
+                    section=section,
+                    values=form.values(),
+                    completed=form.cleaned_data["completed"] == "yes",
+                    expected_version=form.cleaned_data["version"],
+                    budget_lines=form.budget_lines(),
+                )
+            except ApplicationConflict:
+                conflict = True
+                current = Application.objects.values_list("version", flat=True).get(pk=application.pk)
+                form = _rebound(form_class, request, application, current)
+            else:
+                if not problems:
+                    messages.success(request, f"Your answers to “{titles[section]}” have been saved")
+                    return redirect(application.get_absolute_url())
+                form = _rebound(form_class, request, application, application.version)
+                for name, message in problems.items():
+                    form.add_error(name if name in form.fields else None, message)
+    else:
+        form = form_class(initial=form_class.initial_for(application, section), application=application)
+    template = "funding/section_budget.html" if isinstance(form, BudgetSectionForm) else "funding/section.html"
+    return render(
+        request,
+        template,
+        {"application": application, "form": form, "title": titles[section], "conflict": conflict},
+    )
+
+
+def _rebound(
+    form_class: type[SectionForm], request: HttpRequest, application: Application, version: int
+) -> SectionForm:
+    """The user's answers as typed, carrying the version they are now looking at."""
+    data = request.POST.copy()
+    data["version"] = str(version)
+    form = form_class(data, application=application)
+    form.is_valid()
+    return form
+
+
+def _check_page(
+    request: AuthenticatedHttpRequest,
+    application: Application,
+    kinds: frozenset[str],
+    error: ValidationError | None = None,
+) -> HttpResponse:
+    steps = [t for t in transitions_for(application.state, kinds) if t.name in SUBMIT_STEPS]
+    return render(
+        request,
+        "funding/check.html",
+        {
+            "application": application,
+            "answers": answers(application),
+            "submit": steps[0] if steps else None,
+            "can_change": APPLICANT in kinds and application.state in EDITABLE,
+            "problems": problems_from(application, error) if error is not None else [],
+        },
+    )
+
+
+@login_required
+def check_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    application, kinds = _get_application(request, pk)
+    return _check_page(request, application, kinds)
+
+
+@login_required
+@require_POST
+def transition_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    application, kinds = _get_application(request, pk)
+    transition = TRANSITIONS.get(request.POST.get("name", ""))
+    if transition is None:
+        raise Http404("No such step")
+    form = TransitionForm(request.POST, transition=transition)
+    if not form.is_valid():
+        return _application_page(request, application, kinds, failed=form)
+    try:
+        updated = application_transition(
+            actor=request.user,
+            application=application,
+            name=transition.name,
+            note=form.cleaned_data.get("note", ""),
+            amount=form.cleaned_data.get("amount"),
+            conditions=form.cleaned_data.get("conditions", ""),
+        )
+    except ValidationError as error:
+        application, kinds = _get_application(request, pk)
+        if transition.name in SUBMIT_STEPS:
+            return _check_page(request, application, kinds, error)
+        if hasattr(error, "error_dict"):
+            for name, message_list in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, message_list)
+        else:
+            form.add_error(None, error)
+        return _application_page(request, application, kinds, failed=form)
+    if transition.name in SUBMIT_STEPS:
+        return redirect("funding:submitted", pk=updated.pk)
+    messages.success(request, f"{updated} is now: {State(updated.state).label}")
+    return redirect(updated.get_absolute_url())
+
+
+@login_required
+def submitted_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    application, _ = _get_application(request, pk)
+    if not application.reference:
+        return redirect(application.get_absolute_url())
+    return render(request, "funding/submitted.html", {"application": application})
