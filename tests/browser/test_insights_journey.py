@@ -137,7 +137,7 @@ def test_a_connector_adds_an_insight_an_officer_responds_and_the_public_sees_it(
     assert "Cass Connector" not in page.content()
 
     page.get_by_label("Ward").select_option(label="Riverside")
-    page.get_by_role("button", name="Apply").press("Enter")
+    page.get_by_role("button", name="Apply filters").press("Enter")
     page.wait_for_url(re.compile(r"ward="))
     assert_accessible(page)
     assert page.locator(".app-result-list__item").count() == 1
