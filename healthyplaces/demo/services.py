@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from actions.models import Action, Milestone
 from actions.services import actions_load_plan
+from funding.models import Fund, Priority, Round
 from healthyplaces.accounts.models import Organisation, User
 from healthyplaces.accounts.roles import Role
 from healthyplaces.accounts.services import user_set_roles
@@ -76,4 +78,28 @@ def demo_seed() -> list[DemoUser]:
             Milestone.objects.create(
                 action=action, title="Agree approach with partners", due_date=today + datetime.timedelta(days=30)
             )
+    _demo_fund(today)
     return list(DEMO_USERS)
+
+
+def _demo_fund(today: datetime.date) -> None:
+    """An open round, so the demo community group can apply straight away."""
+    fund, _ = Fund.objects.get_or_create(
+        name="Healthy places seed fund",
+        defaults={"purpose": "Small grants for community action on the issues communities have told us matter."},
+    )
+    if fund.rounds.exists():
+        return
+    priority = Priority.objects.create(
+        fund=fund, title="Places to meet", description="Warm, welcoming places where neighbours can get together."
+    )
+    round_ = Round.objects.create(
+        fund=fund,
+        name=f"Round 1, {today:%B %Y}",
+        opens_on=today - datetime.timedelta(days=7),
+        closes_on=today + datetime.timedelta(days=42),
+        budget=Decimal("20000"),
+        minimum_award=Decimal("250"),
+        maximum_award=Decimal("2500"),
+    )
+    round_.priorities.add(priority)

@@ -47,3 +47,16 @@ def test_after_setup_the_demo_officer_has_a_review_reminder_waiting(settings, mo
 
     reminder = Notification.objects.get(kind="review_reminder", to_email="officer@example.org", key__contains=":")
     assert reminder.subject == "Action 1 is overdue for review"
+
+
+def test_the_demo_group_has_an_open_round_to_apply_to(settings):
+    from funding.models import Round
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+
+    rounds = list(Round.objects.all())
+    assert len(rounds) == 1
+    assert rounds[0].is_open()
+    assert rounds[0].priorities.count() == 1
