@@ -8,7 +8,8 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 
-from funding.models import Application, Priority, Round
+from funding.files import ACCEPT_ATTRIBUTE
+from funding.models import Application, Attachment, Priority, Round
 from funding.workflow import Transition
 from healthyplaces.accounts.models import Organisation
 from healthyplaces.core.forms import GovukDateField
@@ -261,12 +262,37 @@ class DeclarationsSectionForm(SectionForm):
     )
 
 
+class DocumentsSectionForm(SectionForm):
+    """Only the completion question: the documents themselves are added one at a time by
+    AttachmentForm, and the section is complete when the required ones are there."""
+
+
+class AttachmentForm(forms.Form):
+    """One document. Whether it is a file we accept is decided by funding.files, from its content."""
+
+    mark_optional_fields = False
+
+    kind = forms.ChoiceField(
+        label="What is this document?",
+        choices=Attachment.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the document is", "invalid_choice": "Select what the document is"},
+    )
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A PDF, Word document, Excel spreadsheet, JPG or PNG, up to 10 MB.",
+        error_messages={"required": "Select a file to upload", "empty": "The selected file is empty"},
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+
+
 SECTION_FORMS: dict[str, type[SectionForm]] = {
     "group": GroupSectionForm,
     "project": ProjectSectionForm,
     "priority": PrioritySectionForm,
     "budget": BudgetSectionForm,
     "declarations": DeclarationsSectionForm,
+    "documents": DocumentsSectionForm,
 }
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from funding.files import attachment_path, private_storage
 from funding.workflow import State
 from healthyplaces.accounts.models import Organisation
 from healthyplaces.vocabulary.models import Ward
@@ -168,3 +169,31 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application}: {self.from_state} to {self.to_state}"
+
+
+class Attachment(models.Model):
+    """A document the group sends with its application: kept privately (funding.files), named at
+    random, and described by what its content showed it to be."""
+
+    class Kind(models.TextChoices):
+        CONSTITUTION = "constitution", "Constitution"
+        SAFEGUARDING_POLICY = "safeguarding_policy", "Safeguarding policy"
+        OTHER = "other", "Other document"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    file = models.FileField(storage=private_storage, upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("uploaded_at", "pk")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:attachment", kwargs={"pk": self.application_id, "attachment_pk": self.pk})

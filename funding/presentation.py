@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from funding.models import Application
+from funding.models import Application, Attachment
 from funding.services import Section, sections_for
 from funding.workflow import State
 
@@ -77,6 +77,8 @@ def section_status(application: Application, section: Section) -> str:
     started = any(_has_value(application, name) for name in section.fields)
     if section.key == "budget":
         started = started or bool(application.budget_lines.all())
+    if section.key == "documents":
+        started = bool(application.attachments.all())
     return IN_PROGRESS if started else NOT_STARTED
 
 
@@ -96,10 +98,17 @@ def task_list(application: Application) -> list[Task]:
 
 
 @dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Row:
     label: str
     text: str = ""
     items: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -138,8 +147,24 @@ def answers(application: Application) -> list[SectionAnswers]:
         if section.key == "budget":
             lines = [f"{line.item}: £{line.amount:,.2f}" for line in application.budget_lines.all()]
             rows.append(Row("Budget lines", items=lines or ["None added"]))
+        if section.key == "documents":
+            rows.extend(_documents(application))
         out.append(SectionAnswers(section.key, section.title, section_url(application, section.key), rows))
     return out
+
+
+def _documents(application: Application) -> list[Row]:
+    """A row per kind of document, each file a download link for those who may see it."""
+    rows = []
+    for kind, label in Attachment.Kind.choices:
+        links = [
+            Link(attachment.original_name, attachment.get_absolute_url())
+            for attachment in application.attachments.all()
+            if attachment.kind == kind
+        ]
+        if links or kind != Attachment.Kind.OTHER:
+            rows.append(Row(str(label), "" if links else "Not uploaded", links=links))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -153,6 +178,7 @@ def problems_from(application: Application, error: ValidationError) -> list[Prob
     sections = sections_for(application.round)
     owner = {name: section.key for section in sections for name in section.fields}
     owner["budget_lines"] = "budget"
+    owner.update({kind: "documents" for kind in Attachment.Kind.values})
     owner.update({section.key: section.key for section in sections})
     if not hasattr(error, "error_dict"):
         return [Problem(message) for message in error.messages]

@@ -33,6 +33,7 @@ def get_application_for_user(*, user: User, pk: int) -> Application:
         .prefetch_related(
             "wards",
             "budget_lines",
+            "attachments",
             "organisation__members",
             Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor")),
         )

@@ -9,11 +9,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from funding.models import Application, ApplicationEvent, BudgetLine, Round
+from funding.files import check_upload
+from funding.models import Application, ApplicationEvent, Attachment, BudgetLine, Round
 from funding.workflow import APPLICANT, EDITABLE, TRANSITIONS, State, actor_kinds
 from healthyplaces.accounts.models import Organisation, User
 from healthyplaces.accounts.roles import Role
@@ -38,8 +40,15 @@ SECTIONS = (
     Section("priority", "Priority and wards", ("priority", "wards")),
     Section("budget", "Budget", ("amount_requested",)),
     Section("declarations", "Declarations", ("declares_accurate", "declares_safeguarding", "declares_data_protection")),
+    Section("documents", "Documents", ()),
 )
-QUICK_RESPONSE_SECTIONS = ("group", "project", "budget", "declarations")
+QUICK_RESPONSE_SECTIONS = ("group", "project", "budget", "declarations", "documents")
+# Documents every application must include, with what to tell a group that has not sent one.
+REQUIRED_ATTACHMENTS = {
+    Attachment.Kind.CONSTITUTION: "Upload your group's constitution",
+    Attachment.Kind.SAFEGUARDING_POLICY: "Upload your safeguarding policy",
+}
+MAX_ATTACHMENTS = 20
 
 
 def sections_for(round_: Round) -> list[Section]:
@@ -77,6 +86,9 @@ def section_problems(application: Application, key: str) -> dict[str, str]:
         ):
             if not getattr(a, name):
                 problems[name] = message
+    elif key == "documents":
+        kinds = {attachment.kind for attachment in a.attachments.all()}
+        problems.update({kind: message for kind, message in REQUIRED_ATTACHMENTS.items() if kind not in kinds})
     return problems
 
 
@@ -253,3 +265,56 @@ def _check_award(application: Application, amount: Decimal | None) -> None:
     remaining = round_.budget - awarded
     if amount > remaining:
         raise ValidationError({"amount": f"Only £{remaining:,.2f} of the round's budget is left"})
+
+
+def _check_attachable(actor: User, application: Application) -> Application:
+    if APPLICANT not in _kinds(actor, application):
+        raise PermissionDenied("Only the group's members can change its application")
+    # Locked, so two members adding or removing at once see each other's files.
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.state not in EDITABLE:
+        raise ValidationError("This application can no longer be changed")
+    return locked
+
+
+@transaction.atomic
+def attachment_add(*, actor: User, application: Application, kind: str, uploaded: UploadedFile) -> Attachment:
+    """Keep a document with the application, if it is one we accept by its content (funding.files)."""
+    locked = _check_attachable(actor, application)
+    if kind not in Attachment.Kind.values:
+        raise ValidationError({"kind": "Select what the document is"})
+    if locked.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationError({"file": f"An application can have at most {MAX_ATTACHMENTS} documents"})
+    try:
+        file_type = check_upload(uploaded)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    attachment = Attachment(
+        application=locked,
+        kind=kind,
+        original_name=(uploaded.name or "document")[-255:],
+        content_type=file_type.content_type,
+        size=uploaded.size or 0,
+        uploaded_by=actor,
+    )
+    uploaded.seek(0)
+    attachment.file.save(uploaded.name or "document", uploaded, save=False)
+    try:
+        attachment.save()
+    except BaseException:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, actor: User, attachment: Attachment) -> None:
+    """Remove a document; the documents section is no longer complete if a required one has gone."""
+    locked = _check_attachable(actor, attachment.application)
+    Attachment.objects.filter(pk=attachment.pk, application=locked).delete()
+    if "documents" in locked.sections_done and section_problems(locked, "documents"):
+        locked.sections_done = [key for key in locked.sections_done if key != "documents"]
+        locked.save(update_fields=["sections_done", "updated_at"])
+    name, storage = attachment.file.name, attachment.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -2,20 +2,30 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from funding.forms import SECTION_FORMS, BudgetSectionForm, SectionForm, StartForm, TransitionForm
+from funding.forms import (
+    SECTION_FORMS,
+    AttachmentForm,
+    BudgetSectionForm,
+    DocumentsSectionForm,
+    SectionForm,
+    StartForm,
+    TransitionForm,
+)
 from funding.models import Application
 from funding.permissions import can_apply, can_manage_applications
-from funding.presentation import COMPLETED, answers, problems_from, task_list
+from funding.presentation import COMPLETED, answers, problems_from, section_url, task_list
 from funding.selectors import application_list, get_application_for_user, open_rounds, rounds_for_public
 from funding.services import (
     ApplicationConflict,
     application_save_section,
     application_start,
     application_transition,
+    attachment_add,
+    attachment_remove,
     sections_for,
 )
 from funding.workflow import APPLICANT, EDITABLE, TRANSITIONS, State, actor_kinds, transitions_for
@@ -158,6 +168,8 @@ def section_view(request: AuthenticatedHttpRequest, pk: int, section: str) -> Ht
     if application.state not in EDITABLE:
         messages.info(request, "This application has been sent, so its answers can no longer be changed")
         return redirect(application.get_absolute_url())
+    if section == "documents":
+        return _documents_page(request, application, titles[section])
     form_class = SECTION_FORMS[section]
     conflict = False
     if request.method == "POST":
@@ -272,3 +284,110 @@ def submitted_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not application.reference:
         return redirect(application.get_absolute_url())
     return render(request, "funding/submitted.html", {"application": application})
+
+
+# --- documents ------------------------------------------------------------------------------------
+
+
+def _documents_page(request: AuthenticatedHttpRequest, application: Application, title: str) -> HttpResponse:
+    """The documents section: upload one file at a time (action=upload), remove any, and say
+    whether the section is complete like every other section."""
+    here = section_url(application, "documents")
+    upload = AttachmentForm()
+    completion: SectionForm = DocumentsSectionForm(
+        initial=DocumentsSectionForm.initial_for(application, "documents"), application=application
+    )
+    failed: AttachmentForm | SectionForm | None = None
+    conflict = False
+    if request.method == "POST" and request.POST.get("action") == "upload":
+        upload = AttachmentForm(request.POST, request.FILES)
+        if upload.is_valid():
+            try:
+                attachment = attachment_add(
+                    actor=request.user,
+                    application=application,
+                    kind=upload.cleaned_data["kind"],
+                    uploaded=upload.cleaned_data["file"],
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for name, message_list in error.message_dict.items():
+                        upload.add_error(name if name in upload.fields else None, message_list)
+                else:
+                    upload.add_error(None, error)
+            else:
+                messages.success(request, f"“{attachment.original_name}” has been uploaded")
+                return redirect(here)
+        failed = upload
+    elif request.method == "POST":
+        completion = DocumentsSectionForm(request.POST, application=application)
+        if completion.is_valid():
+            try:
+                problems = application_save_section(
+                    actor=request.user,
+                    application=application,
+                    section="documents",
+                    values={},
+                    completed=completion.cleaned_data["completed"] == "yes",
+                    expected_version=completion.cleaned_data["version"],
+                )
+            except ApplicationConflict:
+                conflict = True
+                current = Application.objects.values_list("version", flat=True).get(pk=application.pk)
+                completion = _rebound(DocumentsSectionForm, request, application, current)
+            else:
+                if not problems:
+                    messages.success(request, f"Your answers to “{title}” have been saved")
+                    return redirect(application.get_absolute_url())
+                completion = _rebound(DocumentsSectionForm, request, application, application.version)
+                for message in problems.values():
+                    completion.add_error(None, message)
+        failed = completion
+    return render(
+        request,
+        "funding/section_documents.html",
+        {
+            "application": application,
+            "title": title,
+            "attachments": application.attachments.all(),
+            "upload": upload,
+            "completion": completion,
+            "form": failed,
+            "conflict": conflict,
+        },
+    )
+
+
+@login_required
+@require_POST
+def attachment_remove_view(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    application, kinds = _get_application(request, pk)
+    attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
+    if APPLICANT not in kinds:
+        raise PermissionDenied
+    try:
+        attachment_remove(actor=request.user, attachment=attachment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(application.get_absolute_url())
+    messages.success(request, f"“{attachment.original_name}” has been removed")
+    return redirect(section_url(application, "documents"))
+
+
+@login_required
+def attachment_view(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """Hand out a document to those who may see its application: its group and staff. Anyone else,
+    assessors included until they are assigned, gets 404, as for the application itself."""
+    application = get_application_for_user(user=request.user, pk=pk)
+    attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The file is missing") from missing
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

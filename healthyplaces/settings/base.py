@@ -141,6 +141,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Application attachments: outside MEDIA_ROOT and STATIC_ROOT, with no URL; funding's views serve them.
+PRIVATE_MEDIA_ROOT = Path(env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 
 # Email: console plus a file per message under var/mail by default, SMTP when EMAIL_URL is set.
 EMAIL_FILE_PATH = VAR_DIR / "mail"
@@ -197,6 +199,16 @@ REVIEW_ESCALATION_DAYS_OVERDUE = env.int("REVIEW_ESCALATION_DAYS_OVERDUE", defau
 
 # Where the shared, read-only reference material lives (the plan, the 360Giving schema).
 SHARED_DIR = Path(env("HEALTHYPLACES_SHARED_DIR", default=str(BASE_DIR.parent / "shared")))
+
+# The 360Giving export of awarded seed-fund grants (funding.giving360). Grant ids are
+# "<GIVING360_PREFIX>-<reference>": in real use the prefix must be the one 360Giving registers for
+# the publisher (every 360Giving prefix starts "360G-"); the default here is a placeholder.
+GIVING360_PREFIX = env("GIVING360_PREFIX", default="360G-healthyplaces")
+# The funder's organisation identifier from the org-id.guide register; configurable. The default is
+# Stockton-on-Tees Borough Council's Local Authority (England) code, GB-LAE-STN.
+FUNDER_ORG_ID = env("FUNDER_ORG_ID", default="GB-LAE-STN")
+FUNDER_NAME = env("FUNDER_NAME", default=COUNCIL_NAME)
+FUNDING_DEPARTMENT = env("FUNDING_DEPARTMENT", default="Public Health")
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ from funding.models import Application
 from funding.workflow import State
 from healthyplaces.accounts.roles import Role
 from tests.factories import TEST_PASSWORD, OrganisationFactory, UserFactory, WardFactory
-from tests.funding.factories import PriorityFactory, RoundFactory
+from tests.funding.factories import PDF, PNG, PriorityFactory, RoundFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -19,6 +19,20 @@ APPLICATION = re.compile(r"/funding/applications/\d+/(#[\w-]*)?$")
 def _no_broker(monkeypatch):
     # The notification rows are written; sending them has its own tests.
     monkeypatch.setattr("healthyplaces.notifications.services.notification_enqueue", lambda **kwargs: True)
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+def upload_document(page, kind, name, mime_type, content, assert_accessible):
+    page.get_by_label(kind, exact=True).check()
+    page.get_by_label("Upload a file").set_input_files(files=[{"name": name, "mimeType": mime_type, "buffer": content}])
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload file").click()
+    assert_accessible(page)
+    assert page.get_by_text(f"“{name}” has been uploaded").is_visible()
 
 
 def sign_in(page, email, assert_accessible):
@@ -124,10 +138,26 @@ def test_a_group_applies_across_two_sign_ins_and_is_funded(page, live_server, as
         checkbox.check()
     save_section(page, assert_accessible)
 
+    # A file whose name says PDF but is not one is refused; the real documents are kept.
+    open_section(page, "Documents", assert_accessible)
+    page.get_by_label("Constitution", exact=True).check()
+    page.get_by_label("Upload a file").set_input_files(
+        files=[{"name": "Constitution.pdf", "mimeType": "application/pdf", "buffer": b"Not a PDF at all"}]
+    )
+    page.get_by_role("button", name="Upload file").click()
+    page.wait_for_selector(".govuk-error-summary")
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+    upload_document(page, "Constitution", "Constitution.pdf", "application/pdf", PDF, assert_accessible)
+    upload_document(page, "Safeguarding policy", "Safeguarding.png", "image/png", PNG, assert_accessible)
+    save_section(page, assert_accessible)
+    assert status_of(page, "Documents") == "Completed"
+
     page.get_by_role("link", name="Check your answers and submit").click()
     page.wait_for_url(re.compile(r"/check/$"))
     assert_accessible(page)
     assert page.get_by_text("Signs and leaflets: £150.00").is_visible()
+    assert page.get_by_role("link", name="Safeguarding.png").is_visible()
     page.get_by_role("button", name="Submit application").click()
     page.wait_for_url(re.compile(r"/submitted/$"))
     assert_accessible(page)

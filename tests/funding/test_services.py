@@ -20,6 +20,7 @@ from funding.workflow import State
 from healthyplaces.accounts.roles import Role
 from tests.conftest import require
 from tests.factories import OrganisationFactory, UserFactory, WardFactory
+from tests.funding.factories import attach_required_documents
 
 
 @pytest.fixture(autouse=True)
@@ -83,6 +84,8 @@ def complete(application, member):
         "declarations",
         {"declares_accurate": True, "declares_safeguarding": True, "declares_data_protection": True},
     )
+    attach_required_documents(application)
+    save(application, member, "documents", {})
     application.refresh_from_db()
 
 
@@ -201,6 +204,7 @@ def test_quick_response_rounds_have_a_shorter_form():
         "project",
         "budget",
         "declarations",
+        "documents",
     ]
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from funding.models import Application, ApplicationEvent
 from funding.services import sections_for
@@ -14,7 +15,15 @@ from healthyplaces.accounts.roles import Role
 from healthyplaces.notifications.models import Notification
 from healthyplaces.notifications.services import notification_send
 from tests.factories import OrganisationFactory, UserFactory, WardFactory
-from tests.funding.factories import ApplicationFactory, PriorityFactory, RoundFactory
+from tests.funding.factories import (
+    PDF,
+    PNG,
+    ApplicationFactory,
+    PriorityFactory,
+    RoundFactory,
+    attach_required_documents,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -308,6 +317,7 @@ def test_the_task_list_shows_each_sections_status_in_words(client, people, draft
         ("priority", "Not yet started"),
         ("budget", "Not yet started"),
         ("declarations", "Not yet started"),
+        ("documents", "Not yet started"),
     ]
     assert "Cannot start yet" in page
     assert reverse("funding:check", kwargs={"pk": draft.pk}) not in page
@@ -324,7 +334,7 @@ def test_staff_see_the_answers_and_timeline_not_the_task_list(client, people, su
     assert "govuk-task-list" not in page
     assert "About your group" in page
     assert "Timeline" in page
-    assert str(people["applicant"]) in page
+    assert escape(str(people["applicant"])) in page  # escaped: a name like O'Brien is shown as O&#x27;Brien
     assert 'value="pass_eligibility"' in page
     assert 'value="fail_eligibility"' in page
     assert 'name="note"' in page  # "Not eligible" needs a reason
@@ -488,6 +498,7 @@ def complete(application, ward):
     application.save()
     application.wards.add(ward)
     application.budget_lines.create(item="Fridge", amount=Decimal("500"))
+    attach_required_documents(application)
 
 
 def test_submitting_after_the_round_has_closed_is_refused_with_the_date(client, people, draft):
@@ -587,7 +598,12 @@ def test_a_group_applies_and_is_funded(client, people, round_, group, django_cap
         "budget": {"amount_requested": "500.00", "item_1": "Fridge", "amount_1": "350", "item_2": "Signs"}
         | {"amount_2": "150"},
         "declarations": {"declares_accurate": "on", "declares_safeguarding": "on", "declares_data_protection": "on"},
+        "documents": {},
     }
+    documents = (("constitution", upload("Constitution.pdf", PDF)), ("safeguarding_policy", upload("Policy.png", PNG)))
+    for kind, file in documents:
+        response = client.post(section_url(application, "documents"), {"action": "upload", "kind": kind, "file": file})
+        assert response.status_code == 302, (kind, response.content.decode()[:2000])
     for section, values in answers.items():
         application.refresh_from_db()
         response = client.post(
@@ -596,12 +612,20 @@ def test_a_group_applies_and_is_funded(client, people, round_, group, django_cap
         assert response.status_code == 302, (section, response.content.decode()[:2000])
 
     page = client.get(application.get_absolute_url()).content.decode()
-    assert page.count("Completed") >= 5
+    assert page.count("Completed") >= 6
     check_url = reverse("funding:check", kwargs={"pk": application.pk})
     assert check_url in page
 
     page = client.get(check_url).content.decode()
-    for answer in ("Residents who garden together", "Community fridge", "Riverside", "£500.00", "Fridge: £350.00"):
+    for answer in (
+        "Residents who garden together",
+        "Community fridge",
+        "Riverside",
+        "£500.00",
+        "Fridge: £350.00",
+        "Constitution.pdf",
+        "Policy.png",
+    ):
         assert answer in page
     assert f'href="{section_url(application, "budget")}"' in page  # "Change"
 

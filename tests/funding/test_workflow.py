@@ -14,6 +14,7 @@ from funding.workflow import APPLICANT, STAFF, TRANSITIONS, State
 from healthyplaces.accounts.roles import Role
 from healthyplaces.notifications.models import Notification
 from tests.factories import OrganisationFactory, UserFactory, WardFactory
+from tests.funding.factories import attach_required_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,7 @@ def application(people):
     )
     application.wards.add(WardFactory())
     BudgetLine.objects.create(application=application, item="Fridge", amount=Decimal("500"))
+    attach_required_documents(application)
     return application
 
 

@@ -1,0 +1,43 @@
+"""The 360Giving export of awarded grants, for officers and programme admins to publish."""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from funding.giving360 import grants_csv, grants_for_export, package
+from funding.permissions import can_manage_applications
+from healthyplaces.core.http import AuthenticatedHttpRequest
+
+
+@login_required
+@require_GET
+def export_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_manage_applications(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "funding/export.html",
+        {"grant_count": grants_for_export().count(), "prefix": settings.GIVING360_PREFIX},
+    )
+
+
+@login_required
+@require_GET
+def export_file_view(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
+    if not can_manage_applications(request.user):
+        raise PermissionDenied
+    grants = grants_for_export()
+    if file_format == "json":
+        body = json.dumps(package(grants), indent=2, ensure_ascii=False)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    else:
+        response = HttpResponse(grants_csv(grants), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="360giving-grants-{stamp}.{file_format}"'
+    return response
