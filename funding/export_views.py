@@ -5,7 +5,7 @@ import json
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -33,6 +33,9 @@ def export_file_view(request: AuthenticatedHttpRequest, file_format: str) -> Htt
     if not can_manage_applications(request.user):
         raise PermissionDenied
     grants = grants_for_export()
+    if not grants.exists():
+        # A 360Giving package must hold at least one grant; an empty file would not validate.
+        raise Http404("No grants have been awarded yet, so there is nothing to publish")
     if file_format == "json":
         body = json.dumps(package(grants), indent=2, ensure_ascii=False)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -549,3 +549,16 @@ def test_empty_export_page(client, officer):
     client.force_login(officer)
     response = client.get(reverse("funding:export"))
     assert b"no awarded grants" in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("file_format", ["json", "csv"])
+def test_with_nothing_awarded_there_is_no_file_to_publish(client, file_format):
+    from healthyplaces.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(roles=[Role.COUNCIL_OFFICER]))
+
+    response = client.get(reverse("funding:export_file", kwargs={"file_format": file_format}))
+
+    assert response.status_code == 404
