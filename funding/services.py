@@ -318,3 +318,42 @@ def attachment_remove(*, actor: User, attachment: Attachment) -> None:
     name, storage = attachment.file.name, attachment.file.storage
     if name:
         transaction.on_commit(lambda: storage.delete(name))
+
+
+ROUND_CLOSING_NOTICE_DAYS = 3
+
+
+@transaction.atomic
+def round_closing_reminders_queue(*, today: datetime.date) -> int:
+    """Tell every member of a group with an unsubmitted application, once, when its round closes
+    within three days. Returns how many emails were queued."""
+    drafts = (
+        Application.objects.filter(
+            state__in=EDITABLE,
+            round__closes_on__gte=today,
+            round__closes_on__lte=today + datetime.timedelta(days=ROUND_CLOSING_NOTICE_DAYS),
+        )
+        .select_related("round")
+        .prefetch_related("organisation__members")
+    )
+    queued = 0
+    for application in drafts:
+        closes = application.round.closes_on
+        for member in application.organisation.members.all():
+            if not member.is_active:
+                continue
+            queued += bool(
+                notification_queue(
+                    recipient=member,
+                    kind="round_closing",
+                    key=f"round-closing:{application.pk}:{closes.isoformat()}:{member.pk}",
+                    template="round_closing",
+                    context={
+                        "application": application,
+                        "closes_on": closes,
+                        "days_left": (closes - today).days,
+                        "url": f"{settings.SITE_URL.rstrip('/')}{application.get_absolute_url()}",
+                    },
+                )
+            )
+    return queued
