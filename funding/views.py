@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,6 +30,7 @@ from funding.services import (
 from funding.workflow import APPLICANT, EDITABLE, TRANSITIONS, State, actor_kinds, transitions_for
 from healthyplaces.accounts.models import User
 from healthyplaces.core.http import AuthenticatedHttpRequest
+from healthyplaces.core.pagination import paginate
 
 PER_PAGE = 25
 SUBMIT_STEPS = ("submit", "resubmit")
@@ -108,11 +108,10 @@ def _get_application(request: AuthenticatedHttpRequest, pk: int) -> tuple[Applic
 @login_required
 def applications_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     applications = application_list(user=request.user)
-    page: Page[Application] = Paginator(applications, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "funding/application_list.html",
-        {"page": page, "query": "", "applicant": can_apply(request.user)},
+        {**paginate(request, applications, PER_PAGE), "applicant": can_apply(request.user)},
     )
 
 

@@ -1,18 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from healthyplaces.core.http import AuthenticatedHttpRequest
+from healthyplaces.core.pagination import paginate
 from insights.exports import insights_csv, insights_xlsx
 from insights.forms import ImportMappingForm, ImportUploadForm, InsightForm, InsightResponseForm, InsightReviewForm
 from insights.imports import import_batch_create, import_batch_run, import_batch_set_mapping, import_preview, read_csv
-from insights.models import Insight
 from insights.permissions import can_add_insight, can_review_insight
 from insights.search import search_words
 from insights.selectors import get_import_batch_for_user, get_insight_for_user, insight_list, published_responses
@@ -22,13 +20,6 @@ from insights.stats import theme_group_counts
 PER_PAGE = 25
 
 
-def _page_context(request: HttpRequest, queryset: QuerySet[Insight]) -> dict[str, object]:
-    page: Page[Insight] = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"page": page, "query": query.urlencode()}
-
-
 @login_required
 def insight_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     insight_filter, insights = insight_list(user=request.user, params=request.GET)
@@ -36,7 +27,7 @@ def insight_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "insights/insight_list.html",
         {
-            **_page_context(request, insights),
+            **paginate(request, insights, PER_PAGE),
             "filter": insight_filter,
             "words": search_words(request.GET.get("q", "")),
             "can_add": can_add_insight(request.user),
@@ -150,7 +141,7 @@ def you_said_we_did_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "insights/insight_public_list.html",
-        {**_page_context(request, insights), "filter": insight_filter},
+        {**paginate(request, insights, PER_PAGE), "filter": insight_filter},
     )
 
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from healthyplaces.accounts.models import User
 from healthyplaces.core.http import AuthenticatedHttpRequest
+from healthyplaces.core.pagination import paginate
 from healthyplaces.notifications.forms import DigestPreferencesForm
 from healthyplaces.notifications.models import DigestFrequency
 from healthyplaces.notifications.selectors import digest_frequency_for, notification_log
@@ -21,13 +21,10 @@ NOTIFICATIONS_PER_PAGE = 50
 @login_required
 def notification_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     notification_filter, notifications = notification_log(user=request.user, params=request.GET)
-    page = Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "notifications/notification_list.html",
-        {"filter": notification_filter, "page": page, "query": query.urlencode()},
+        {"filter": notification_filter, **paginate(request, notifications, NOTIFICATIONS_PER_PAGE)},
     )
 
 
