@@ -3,7 +3,6 @@ for review, and milestones done and coming up."""
 
 import datetime
 
-from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -44,6 +43,5 @@ def actions_section(period: DigestPeriod) -> DigestSection | None:
             "milestones_done": milestones_done,
             "milestones_due": milestones_due,
             "today": today,
-            "site_url": settings.SITE_URL.rstrip("/"),
         },
     )

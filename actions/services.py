@@ -18,6 +18,7 @@ from actions.models import Action, ActionUpdate, Milestone, Status
 from actions.permissions import can_update_action
 from healthyplaces.accounts.models import User
 from healthyplaces.accounts.roles import Role
+from healthyplaces.core.links import absolute_url
 from healthyplaces.notifications.services import notification_queue
 from healthyplaces.vocabulary.models import Theme
 
@@ -160,10 +161,6 @@ def action_update(
     return update
 
 
-def _site_url(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
-
-
 @transaction.atomic
 def review_reminders_queue(*, today: datetime.date, action_ids: Collection[int] | None = None) -> int:
     """Remind each lead officer once per action per review cycle (a cycle is one next review
@@ -185,8 +182,8 @@ def review_reminders_queue(*, today: datetime.date, action_ids: Collection[int] 
         cycle = f"{action.pk}:{action.next_review_date.isoformat()}"
         context = {
             "action": action,
-            "action_url": _site_url(action.get_absolute_url()),
-            "update_url": _site_url(reverse("actions:update", kwargs={"number": action.number})),
+            "action_url": absolute_url(action.get_absolute_url()),
+            "update_url": absolute_url(reverse("actions:update", kwargs={"number": action.number})),
             "days_overdue": (today - action.next_review_date).days,
             "overdue": action.next_review_date < today,
         }

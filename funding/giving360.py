@@ -29,6 +29,7 @@ from django.utils import timezone
 from funding.models import Application
 from funding.services import AWARDED
 from healthyplaces.accounts.models import Organisation
+from healthyplaces.core.links import absolute_url
 from insights.exports import safe_cell
 
 # The version of the 360Giving Data Standard the output follows (the package's "version" is major.minor).
@@ -127,7 +128,7 @@ def _locations(application: Application) -> list[dict[str, Any]]:
 
 
 def data_source_url() -> str:
-    return str(settings.SITE_URL).rstrip("/") + reverse("funding:rounds")
+    return absolute_url(reverse("funding:rounds"))
 
 
 def grant_record(application: Application) -> dict[str, Any]:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -19,6 +18,7 @@ from funding.models import Application, ApplicationEvent, Attachment, BudgetLine
 from funding.workflow import APPLICANT, EDITABLE, TRANSITIONS, State, actor_kinds
 from healthyplaces.accounts.models import Organisation, User
 from healthyplaces.accounts.roles import Role
+from healthyplaces.core.links import absolute_url
 from healthyplaces.notifications.services import notification_queue
 
 # States in which an award counts against the round's budget.
@@ -186,7 +186,7 @@ def _record(application: Application, actor: User, name: str, source: str, note:
                 "application": application,
                 "state_label": State(transition.target).label,
                 "note": note,
-                "url": f"{settings.SITE_URL.rstrip('/')}{application.get_absolute_url()}",
+                "url": absolute_url(application.get_absolute_url()),
             },
         )
 
@@ -352,7 +352,7 @@ def round_closing_reminders_queue(*, today: datetime.date) -> int:
                         "application": application,
                         "closes_on": closes,
                         "days_left": (closes - today).days,
-                        "url": f"{settings.SITE_URL.rstrip('/')}{application.get_absolute_url()}",
+                        "url": absolute_url(application.get_absolute_url()),
                     },
                 )
             )

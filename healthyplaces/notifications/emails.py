@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from healthyplaces.core.links import absolute_url
+
 
 @dataclass(frozen=True)
 class RenderedEmail:
@@ -21,7 +23,7 @@ def render_email(name: str, context: Mapping[str, Any]) -> RenderedEmail:
     full_context = {
         "council_name": settings.COUNCIL_NAME,
         "service_name": settings.SERVICE_NAME,
-        "site_url": settings.SITE_URL.rstrip("/"),
+        "site_url": absolute_url(),
         **context,
     }
     subject = render_to_string(f"emails/{name}_subject.txt", full_context)

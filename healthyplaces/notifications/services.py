@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from healthyplaces.accounts.models import User
 from healthyplaces.accounts.roles import Role
+from healthyplaces.core.links import absolute_url
 from healthyplaces.notifications.digest import DigestPeriod, DigestSection, build_digest_sections
 from healthyplaces.notifications.emails import render_email
 from healthyplaces.notifications.models import (
@@ -168,7 +169,7 @@ def unsubscribe_url(*, user: User) -> str:
     from healthyplaces.notifications.tokens import make_unsubscribe_token
 
     path = reverse("notifications:unsubscribe", kwargs={"token": make_unsubscribe_token(user_id=user.pk)})
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    return absolute_url(path)
 
 
 @transaction.atomic
