@@ -5,8 +5,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from funding.models import Application, Round
-from funding.services import AWARDED
-from funding.workflow import State
+from funding.workflow import AWARDED, State
 from healthyplaces.notifications.digest import DigestPeriod, DigestSection, register_digest_section
 
 

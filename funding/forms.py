@@ -2,6 +2,7 @@
 date, a number of pounds); whether a section is complete is decided by funding.services, which
 saves every answer first."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, cast
 
@@ -9,9 +10,10 @@ from django import forms
 from django.db.models import QuerySet
 
 from funding.files import ACCEPT_ATTRIBUTE
-from funding.models import Application, Attachment, Priority, Round
+from funding.models import MAX_SCORE, Application, AssessmentCriterion, Attachment, BudgetLine, Priority, Round
+from funding.services import ReportAnswers
 from funding.workflow import Transition
-from healthyplaces.accounts.models import Organisation
+from healthyplaces.accounts.models import Organisation, User
 from healthyplaces.core.forms import GovukDateField
 from healthyplaces.vocabulary.models import Ward
 
@@ -303,6 +305,10 @@ class TransitionForm(forms.Form):
     mark_optional_fields = False
 
     name = forms.CharField(widget=forms.HiddenInput)
+    # Which page the step was taken from, so errors and success come back to it.
+    return_to = forms.ChoiceField(
+        choices=(("", "Application"), ("panel", "Panel")), required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, transition: Transition, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", f"id_{transition.name}_%s")
@@ -316,6 +322,22 @@ class TransitionForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+        if transition.needs_payment:
+            self.fields["amount"] = _pounds("Amount paid")
+            self.fields["paid_on"] = GovukDateField(
+                label="Date paid", required=False, help_text="For example, 27 3 2027"
+            )
+            self.fields["reference"] = forms.CharField(
+                label="Payment reference (optional)",
+                required=False,
+                max_length=100,
+                help_text="The finance system's reference for this payment.",
+                error_messages={"max_length": "Payment reference must be 100 characters or fewer"},
+            )
+        if transition.needs_due_date:
+            self.fields["due_on"] = GovukDateField(
+                label="When is the report due?", required=False, help_text="For example, 30 9 2027"
+            )
         if transition.needs_note:
             self.fields["note"] = forms.CharField(
                 label="What information do you need?" if transition.name == "request_information" else "Reason",
@@ -323,3 +345,147 @@ class TransitionForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
                 help_text="The group will read this.",
             )
+
+
+class AssignAssessorForm(forms.Form):
+    mark_optional_fields = False
+
+    assessor = forms.ModelChoiceField(
+        label="Assessor",
+        queryset=User.objects.none(),
+        empty_label="Choose an assessor",
+        error_messages={"required": "Select an assessor", "invalid_choice": "Select an assessor from the list"},
+    )
+
+    def __init__(self, *args: Any, assessors: QuerySet[User], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_assign_%s")
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["assessor"]).queryset = assessors  # type: ignore[type-arg]
+
+
+class DeclarationForm(forms.Form):
+    """The conflict-of-interest declaration; the details are revealed by the "Yes" answer."""
+
+    mark_optional_fields = False
+
+    has_conflict = forms.TypedChoiceField(
+        label="Do you have a conflict of interest with this group or project?",
+        choices=(("no", "No"), ("yes", "Yes")),
+        coerce=lambda answer: answer == "yes",
+        widget=forms.RadioSelect,
+        help_text=(
+            "For example, you or someone close to you is a member of the group, works with it or would gain from it."
+        ),
+        error_messages={"required": "Select yes if you have a conflict of interest"},
+    )
+    conflict_details = forms.CharField(
+        label="If yes, what is the conflict of interest?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ScoreForm(forms.Form):
+    """A score and a comment for each of the round's criteria, keyed by criterion id."""
+
+    mark_optional_fields = False
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, criteria: Sequence[AssessmentCriterion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        choices = [(str(n), str(n)) for n in range(MAX_SCORE + 1)]
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
+                label=f"{criterion.name} (weight {criterion.weight})",
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect(attrs={"inline": True}),
+                help_text=criterion.guidance or f"0 is none at all, {MAX_SCORE} is excellent.",
+                error_messages={"invalid_choice": f"Give a score from 0 to {MAX_SCORE}"},
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=f"Comments on {criterion.name.lower()}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        self.order_fields([name for c in self.criteria for name in (f"score_{c.pk}", f"comment_{c.pk}")])
+
+    def pairs(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+
+    def scores(self) -> dict[int, tuple[int | None, str]]:
+        return {c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data[f"comment_{c.pk}"]) for c in self.criteria}
+
+
+class ReportForm(forms.Form):
+    """The end-of-grant report: saved as typed; whether it can be sent is decided by the service."""
+
+    mark_optional_fields = False
+
+    what_happened = forms.CharField(
+        label="What happened?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What you did with the grant, and what changed because of it.",
+    )
+    people_reached = forms.IntegerField(
+        label="How many people did the project reach?",
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
+        error_messages={
+            "invalid": "Number of people must be a whole number, like 40",
+            "min_value": "Number of people must be 0 or more",
+            "max_value": "Number of people must be 1,000,000 or fewer",
+        },
+    )
+    story = forms.CharField(
+        label="A story (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One person's experience of the project, told with their permission. Leave out their name.",
+    )
+    spend_notes = forms.CharField(
+        label="Anything to explain about the spending (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, budget_lines: Sequence[BudgetLine], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.budget_lines = list(budget_lines)
+        for line in self.budget_lines:
+            self.fields[f"spent_{line.pk}"] = forms.DecimalField(
+                label=f"{line.item} (budgeted £{line.amount:,.2f})",
+                required=False,
+                max_digits=10,
+                decimal_places=2,
+                min_value=Decimal(0),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+                error_messages={
+                    "invalid": f"What was spent on {line.item} must be an amount of money, like 250 or 250.50",
+                    "min_value": f"What was spent on {line.item} must be £0 or more",
+                    "max_digits": f"What was spent on {line.item} must be less than £100,000,000",
+                    "max_decimal_places": f"What was spent on {line.item} must not have more than 2 decimal places",
+                    "max_whole_digits": f"What was spent on {line.item} must be less than £100,000,000",
+                },
+            )
+
+    def spend_fields(self) -> list[forms.BoundField]:
+        return [self[f"spent_{line.pk}"] for line in self.budget_lines]
+
+    def answers(self) -> ReportAnswers:
+        data = self.cleaned_data
+        return ReportAnswers(
+            what_happened=data["what_happened"],
+            people_reached=data["people_reached"],
+            spend_notes=data["spend_notes"],
+            story=data["story"],
+            spend={line.pk: data[f"spent_{line.pk}"] for line in self.budget_lines},
+        )

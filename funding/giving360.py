@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding.models import Application
-from funding.services import AWARDED
+from funding.workflow import AWARDED
 from healthyplaces.accounts.models import Organisation
 from healthyplaces.core.links import absolute_url
 from insights.exports import safe_cell

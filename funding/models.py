@@ -120,19 +120,25 @@ class Application(models.Model):
     declares_accurate = models.BooleanField(default=False)
     declares_safeguarding = models.BooleanField(default=False)
     declares_data_protection = models.BooleanField(default=False)
+    # Eligibility: question id (as text) -> the group's yes (true) or no (false).
+    eligibility_answers = models.JSONField(default=dict, blank=True)
     # Decision
     amount_awarded = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     decision_conditions = models.TextField(blank=True)
     decision_reason = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    report_due_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ("-created_at", "-pk")
-        permissions = (("manage_applications", "Can check eligibility, assign assessors and record decisions"),)
+        permissions = (
+            ("manage_applications", "Can check eligibility, assign assessors and record decisions"),
+            ("assess_application", "Can score the applications assigned to them"),
+        )
 
     def __str__(self) -> str:
         return self.reference or f"Draft application {self.pk}"
@@ -197,3 +203,154 @@ class Attachment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("funding:attachment", kwargs={"pk": self.application_id, "attachment_pk": self.pk})
+
+
+# Every criterion is scored out of this; weights say how much each criterion counts.
+MAX_SCORE = 5
+
+
+class AssessmentCriterion(models.Model):
+    """What assessors score a round's applications on, and how much it counts."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(max_length=200)
+    guidance = models.TextField(blank=True, help_text="What a high score looks like, for assessors.")
+    weight = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("position", "pk")
+        verbose_name_plural = "assessment criteria"
+        constraints = (
+            models.UniqueConstraint(fields=("round", "name"), name="funding_criterion_unique_name"),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="funding_criterion_weight_positive"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.name} (weight {self.weight})"
+
+
+class EligibilityQuestion(models.Model):
+    """A yes/no question every applicant to the round answers; officers see which answers do not
+    meet the round's rules when they check eligibility."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="eligibility_questions")
+    text = models.CharField(max_length=300)
+    eligible_answer = models.BooleanField(default=True, help_text="The answer an eligible group gives.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("position", "pk")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Assignment(models.Model):
+    """An assessor asked to assess one application. They declare whether they have a conflict of
+    interest before they may see it; a conflicted assessor never scores it nor sees others' scores."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    # None until declared.
+    has_conflict = models.BooleanField(null=True)
+    conflict_details = models.TextField(blank=True)
+    declared_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ("assigned_at", "pk")
+        constraints = (
+            models.UniqueConstraint(fields=("application", "assessor"), name="funding_assignment_once"),
+            models.CheckConstraint(
+                condition=Q(has_conflict__isnull=True, declared_at__isnull=True)
+                | Q(has_conflict__isnull=False, declared_at__isnull=False),
+                name="funding_assignment_declared_with_date",
+            ),
+            # Only an assessor who declared no conflict can submit scores.
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True) | Q(has_conflict=False),
+                name="funding_assignment_submitted_without_conflict",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.assessor} on {self.application}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:assessment", kwargs={"pk": self.pk})
+
+    @property
+    def may_assess(self) -> bool:
+        return self.has_conflict is False
+
+
+class Score(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(AssessmentCriterion, on_delete=models.PROTECT, related_name="scores")
+    # None while the assessor has written a comment but not yet chosen a score.
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("criterion__position", "criterion__pk")
+        constraints = (
+            models.UniqueConstraint(fields=("assignment", "criterion"), name="funding_score_once_per_criterion"),
+            models.CheckConstraint(condition=Q(score__lte=MAX_SCORE), name="funding_score_at_most_max"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.criterion.name}: {self.score}/{MAX_SCORE}"
+
+
+class Payment(models.Model):
+    """Money paid to a grantee; a grant may be paid in instalments, never beyond its award."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(max_digits=10, decimal_places=2, validators=[POSITIVE])
+    paid_on = models.DateField()
+    reference = models.CharField(max_length=100, blank=True, help_text="The finance system's reference.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("paid_on", "pk")
+        constraints = (models.CheckConstraint(condition=Q(amount__gt=0), name="funding_payment_positive"),)
+
+    def __str__(self) -> str:
+        return f"£{self.amount} on {self.paid_on}"
+
+
+class GrantReport(models.Model):
+    """The group's end-of-grant report: saved as a draft until they send it."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="report")
+    what_happened = models.TextField(blank=True)
+    people_reached = models.PositiveIntegerField(null=True, blank=True)
+    spend_notes = models.TextField(blank=True, help_text="Anything to explain about spending against the budget.")
+    story = models.TextField(blank=True, help_text="One person's story, told with their permission.")
+    insights = models.ManyToManyField(Insight, related_name="grant_reports", blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Report on {self.application}"
+
+
+class ReportSpend(models.Model):
+    """What was actually spent on one line of the approved budget."""
+
+    report = models.ForeignKey(GrantReport, on_delete=models.CASCADE, related_name="spend")
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="+")
+    amount_spent = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal(0))])
+
+    class Meta:
+        ordering = ("budget_line__pk",)
+        constraints = (models.UniqueConstraint(fields=("report", "budget_line"), name="funding_spend_once_per_line"),)
+
+    def __str__(self) -> str:
+        return f"£{self.amount_spent} spent"

@@ -2,16 +2,21 @@
 and submit problems as error-summary links. Nothing here writes or queries beyond what the
 application selector has already fetched."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse
 
-from funding.models import Application, Attachment
+from funding.forms import StartForm
+from funding.models import Application, Assignment, Attachment, Round
+from funding.selectors import weighted_percent
 from funding.services import Section, sections_for
 from funding.workflow import State
+from healthyplaces.accounts.models import Organisation
 
 COMPLETED = "Completed"
 IN_PROGRESS = "In progress"
@@ -187,3 +192,54 @@ def problems_from(application: Application, error: ValidationError) -> list[Prob
         href = section_url(application, owner[key]) if key in owner else ""
         problems.extend(Problem(message, href) for message in errors)
     return problems
+
+
+@dataclass(frozen=True)
+class RoundEntry:
+    round: Round
+    is_open: bool
+    form: StartForm | None
+
+
+def rounds_with_start_forms(
+    rounds: Iterable[Round], organisations: QuerySet[Organisation] | None, failed: StartForm | None
+) -> list[RoundEntry]:
+    """The public rounds, each open one with a start button for a group member (their failed
+    form, errors and all, on the round they tried)."""
+    entries = []
+    for round_ in rounds:
+        form = None
+        if organisations and round_.is_open():
+            if failed is not None and failed.data.get("round") == str(round_.pk):
+                form = failed
+            else:
+                form = StartForm(
+                    rounds=Round.objects.filter(pk=round_.pk),
+                    organisations=organisations,
+                    auto_id=f"id_round{round_.pk}_%s",
+                    initial={"round": round_.pk},
+                )
+        entries.append(RoundEntry(round_, round_.is_open(), form))
+    return entries
+
+
+@dataclass(frozen=True)
+class AssessmentLine:
+    assignment: Assignment
+    score: Decimal | None
+
+
+def assessment_overview(application: Application) -> tuple[list[AssessmentLine], Decimal | None]:
+    """Each assessor's weighted score and the mean of the sent ones, from what the application
+    selector prefetched (no further queries)."""
+    total_weight = sum(criterion.weight for criterion in application.round.criteria.all())
+    lines = []
+    for assignment in application.assignments.all():
+        score = None
+        if assignment.submitted_at is not None:
+            points = sum((s.score or 0) * s.criterion.weight for s in assignment.scores.all())
+            score = weighted_percent(points, 1, total_weight)
+        lines.append(AssessmentLine(assignment, score))
+    sent = [line.score for line in lines if line.score is not None]
+    mean = (sum(sent, start=Decimal(0)) / len(sent)).quantize(Decimal("0.1")) if sent else None
+    return lines, mean

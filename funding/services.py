@@ -9,20 +9,33 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from funding.files import check_upload
-from funding.models import Application, ApplicationEvent, Attachment, BudgetLine, Round
-from funding.workflow import APPLICANT, EDITABLE, TRANSITIONS, State, actor_kinds
+from funding.models import (
+    MAX_SCORE,
+    Application,
+    ApplicationEvent,
+    Assignment,
+    Attachment,
+    BudgetLine,
+    GrantReport,
+    Payment,
+    ReportSpend,
+    Round,
+    Score,
+)
+from funding.permissions import can_assess, can_manage_applications
+from funding.workflow import APPLICANT, AWARDED, EDITABLE, TRANSITIONS, State, actor_kinds
 from healthyplaces.accounts.models import Organisation, User
 from healthyplaces.accounts.roles import Role
 from healthyplaces.core.links import absolute_url
 from healthyplaces.notifications.services import notification_queue
-
-# States in which an award counts against the round's budget.
-AWARDED = (State.APPROVED, State.OFFER_ACCEPTED, State.PAID, State.REPORT_DUE, State.REPORT_RECEIVED, State.CLOSED)
+from insights.models import Insight
+from insights.services import InsightFields, insight_create
 
 
 @dataclass(frozen=True)
@@ -191,6 +204,13 @@ def _record(application: Application, actor: User, name: str, source: str, note:
         )
 
 
+@dataclass(frozen=True)
+class PaymentDetails:
+    amount: Decimal | None
+    paid_on: datetime.date | None
+    reference: str = ""
+
+
 @transaction.atomic
 def application_transition(
     *,
@@ -200,6 +220,8 @@ def application_transition(
     note: str = "",
     amount: Decimal | None = None,
     conditions: str = "",
+    payment: PaymentDetails | None = None,
+    due_on: datetime.date | None = None,
 ) -> Application:
     """Move the application along the workflow if this actor may make this move from its state."""
     transition = TRANSITIONS.get(name)
@@ -220,6 +242,18 @@ def application_transition(
         _check_award(locked, amount)
         locked.amount_awarded = amount
         locked.decision_conditions = conditions.strip()
+    if transition.needs_payment:
+        paid = _record_payment(locked, actor, payment)
+        note = "\n".join(filter(None, [f"£{paid.amount:,.2f} paid on {paid.paid_on:%-d %B %Y}", note]))
+    if transition.needs_due_date:
+        if due_on is None:
+            raise ValidationError({"due_on": "Enter the date the report is due"})
+        if due_on < timezone.localdate():
+            raise ValidationError({"due_on": "The date the report is due must be today or in the future"})
+        locked.report_due_on = due_on
+    if name == "submit_report":
+        _check_report_sendable(locked)
+        GrantReport.objects.filter(application=locked).update(submitted_at=timezone.now())
     if name in ("decline", "fail_eligibility"):
         locked.decision_reason = note
     if transition.target in (State.APPROVED, State.DECLINED):
@@ -248,6 +282,29 @@ def _check_submittable(application: Application, today: datetime.date | None = N
             problems.update(section_problems(application, section.key))
     if problems:
         raise ValidationError(problems)
+
+
+def _record_payment(application: Application, actor: User, payment: PaymentDetails | None) -> Payment:
+    """A payment never takes the total paid beyond the award."""
+    if payment is None or payment.amount is None or payment.amount <= 0:
+        raise ValidationError({"amount": "Enter the amount paid"})
+    if payment.paid_on is None:
+        raise ValidationError({"paid_on": "Enter the date it was paid"})
+    if payment.paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": "The date it was paid must be today or in the past"})
+    paid = application.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    left = (application.amount_awarded or Decimal(0)) - paid
+    if payment.amount > left:
+        raise ValidationError(
+            {"amount": f"Only £{left:,.2f} of the £{application.amount_awarded or 0:,.2f} award is left to pay"}
+        )
+    return Payment.objects.create(
+        application=application,
+        amount=payment.amount,
+        paid_on=payment.paid_on,
+        reference=payment.reference.strip(),
+        recorded_by=actor,
+    )
 
 
 def _check_award(application: Application, amount: Decimal | None) -> None:
@@ -356,4 +413,296 @@ def round_closing_reminders_queue(*, today: datetime.date) -> int:
                     },
                 )
             )
+    return queued
+
+
+# --- assessment -----------------------------------------------------------------------------------
+
+# States in which assessors may be assigned, and in which they may score.
+ASSIGNABLE = frozenset({State.SUBMITTED, State.ELIGIBLE, State.IN_ASSESSMENT})
+SCORING = frozenset({State.IN_ASSESSMENT})
+
+
+@transaction.atomic
+def assignment_create(*, actor: User, application: Application, assessor: User) -> Assignment:
+    """An officer asks an assessor to assess the application; the assessor hears by email."""
+    if not can_manage_applications(actor):
+        raise PermissionDenied("Only officers can assign assessors")
+    if not (assessor.is_active and assessor.has_role(Role.ASSESSOR)):
+        raise ValidationError({"assessor": "Select an assessor"})
+    if application.state not in ASSIGNABLE:
+        raise ValidationError(
+            f"Assessors cannot be assigned to an application that is {State(application.state).label.lower()}"
+        )
+    if application.organisation.members.filter(pk=assessor.pk).exists():
+        raise ValidationError({"assessor": f"{assessor} is a member of the applying group, so cannot assess it"})
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(application=application, assessor=assessor, assigned_by=actor)
+    except IntegrityError as duplicate:
+        raise ValidationError({"assessor": f"{assessor} is already assessing this application"}) from duplicate
+    notification_queue(
+        recipient=assessor,
+        kind="assessment_assigned",
+        key=f"assessment-assigned:{assignment.pk}",
+        template="assessment_assigned",
+        context={
+            "assignment": assignment,
+            "application": application,
+            "url": absolute_url(assignment.get_absolute_url()),
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_remove(*, actor: User, assignment: Assignment) -> None:
+    """Take an assessor off an application before they have sent their scores."""
+    if not can_manage_applications(actor):
+        raise PermissionDenied("Only officers can change assessors")
+    removed, _ = Assignment.objects.filter(pk=assignment.pk, submitted_at__isnull=True).delete()
+    if not removed:
+        raise ValidationError("This assessor has already sent their scores, so cannot be taken off")
+
+
+def _own_assignment(actor: User, assignment: Assignment) -> Assignment:
+    if assignment.assessor_id != actor.pk or not can_assess(actor):
+        raise PermissionDenied("This is not your assessment")
+    return Assignment.objects.select_for_update().get(pk=assignment.pk)
+
+
+@transaction.atomic
+def assignment_declare(*, actor: User, assignment: Assignment, has_conflict: bool, details: str = "") -> Assignment:
+    """The assessor's conflict-of-interest declaration, made once, before they see the application."""
+    locked = _own_assignment(actor, assignment)
+    if locked.declared_at is not None:
+        raise ValidationError("You have already made your declaration for this application")
+    details = details.strip()
+    if has_conflict and not details:
+        raise ValidationError({"conflict_details": "Say what your conflict of interest is"})
+    locked.has_conflict = has_conflict
+    locked.conflict_details = details if has_conflict else ""
+    locked.declared_at = timezone.now()
+    locked.version = F("version") + 1
+    locked.save()
+    locked.refresh_from_db()
+    return locked
+
+
+class AssessmentConflict(Exception):
+    """The assessment was saved elsewhere (another tab) after this form was loaded."""
+
+
+@transaction.atomic
+def assessment_save(
+    *,
+    actor: User,
+    assignment: Assignment,
+    scores: dict[int, tuple[int | None, str]],
+    submit: bool,
+    expected_version: int,
+) -> dict[str, str]:
+    """Save every score and comment as typed; with submit, send them if every criterion is scored.
+    Returns what stops them being sent, by criterion field name."""
+    locked = _own_assignment(actor, assignment)
+    if not locked.may_assess:
+        raise PermissionDenied("You declared a conflict of interest, or have not declared yet")
+    if locked.submitted_at is not None:
+        raise ValidationError("You have already sent your scores for this application")
+    if locked.application.state not in SCORING:
+        raise ValidationError("This application is not being assessed now")
+    if locked.version != expected_version:
+        raise AssessmentConflict
+    criteria = {criterion.pk: criterion for criterion in locked.application.round.criteria.all()}
+    for criterion_id, (score, comment) in scores.items():
+        if criterion_id not in criteria:
+            raise ValidationError("That criterion is not one of this round's")
+        if score is not None and not 0 <= score <= MAX_SCORE:
+            raise ValidationError({f"score_{criterion_id}": f"Give a score from 0 to {MAX_SCORE}"})
+        Score.objects.update_or_create(
+            assignment=locked, criterion_id=criterion_id, defaults={"score": score, "comment": comment.strip()}
+        )
+    problems: dict[str, str] = {}
+    if submit:
+        scored = set(locked.scores.filter(score__isnull=False).values_list("criterion_id", flat=True))
+        problems = {
+            f"score_{pk}": f"Give a score for “{criterion.name}”"
+            for pk, criterion in criteria.items()
+            if pk not in scored
+        }
+        if not problems:
+            locked.submitted_at = timezone.now()
+    locked.version = F("version") + 1
+    locked.save()
+    return problems
+
+
+# --- end-of-grant report --------------------------------------------------------------------------
+
+REPORTABLE = frozenset({State.PAID, State.REPORT_DUE})
+
+
+class ReportConflict(Exception):
+    """Someone else in the group saved the report after this form was loaded."""
+
+
+@dataclass(frozen=True)
+class ReportAnswers:
+    what_happened: str
+    people_reached: int | None
+    spend_notes: str
+    story: str
+    spend: dict[int, Decimal | None]
+
+
+@transaction.atomic
+def grant_report_save(
+    *, actor: User, application: Application, answers: ReportAnswers, expected_version: int
+) -> GrantReport:
+    """Save the group's report as typed; it is sent by the workflow's submit_report step."""
+    if APPLICANT not in _kinds(actor, application):
+        raise PermissionDenied("Only the group's members can write its report")
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.state not in REPORTABLE:
+        raise ValidationError("The report can be written once the grant has been paid, and until it is sent")
+    report, _ = GrantReport.objects.get_or_create(application=locked)
+    if report.version != expected_version:
+        raise ReportConflict
+    report.what_happened = answers.what_happened.strip()
+    report.people_reached = answers.people_reached
+    report.spend_notes = answers.spend_notes.strip()
+    report.story = answers.story.strip()
+    report.version = F("version") + 1
+    report.save()
+    lines = set(locked.budget_lines.values_list("pk", flat=True))
+    for line_id, spent in answers.spend.items():
+        if line_id not in lines:
+            raise ValidationError("That budget line is not part of this grant")
+        if spent is None:
+            ReportSpend.objects.filter(report=report, budget_line_id=line_id).delete()
+        else:
+            ReportSpend.objects.update_or_create(
+                report=report, budget_line_id=line_id, defaults={"amount_spent": spent}
+            )
+    report.refresh_from_db()
+    return report
+
+
+def report_problems(application: Application) -> dict[str, str]:
+    """What stops the report being sent, by field."""
+    report = GrantReport.objects.filter(application=application).first()
+    if report is None:
+        return {"what_happened": "Tell us what happened"}
+    problems: dict[str, str] = {}
+    if not report.what_happened:
+        problems["what_happened"] = "Tell us what happened"
+    if report.people_reached is None:
+        problems["people_reached"] = "Enter how many people the project reached"
+    spent = set(report.spend.values_list("budget_line_id", flat=True))
+    for line in application.budget_lines.all():
+        if line.pk not in spent:
+            problems[f"spent_{line.pk}"] = f"Enter what was spent on {line.item}"
+    return problems
+
+
+def _check_report_sendable(application: Application) -> None:
+    problems = report_problems(application)
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def grant_report_raise_insight(*, actor: User, report: GrantReport, fields: InsightFields) -> Insight:
+    """An officer takes what a group reported into the insights bank, linked both ways."""
+    if not can_manage_applications(actor):
+        raise PermissionDenied("Only officers can raise insights from a report")
+    if report.submitted_at is None:
+        raise ValidationError("The report has not been sent yet")
+    insight = insight_create(actor=actor, fields=fields)
+    report.insights.add(insight)
+    return insight
+
+
+# --- reminders ------------------------------------------------------------------------------------
+
+REPORT_DUE_NOTICE_DAYS = 7
+ASSESSMENT_GRACE_DAYS = 7
+
+
+def _remind_members(application: Application, *, kind: str, key: str, context: dict[str, Any]) -> int:
+    queued = 0
+    for member in application.organisation.members.all():
+        if member.is_active:
+            queued += bool(
+                notification_queue(
+                    recipient=member,
+                    kind=kind,
+                    key=f"{key}:{member.pk}",
+                    template=kind,
+                    context={
+                        "application": application,
+                        "url": absolute_url(application.get_absolute_url()),
+                        **context,
+                    },
+                )
+            )
+    return queued
+
+
+@transaction.atomic
+def report_reminders_queue(*, today: datetime.date) -> int:
+    """Grantees hear once when their report is due within a week, and once when it is overdue."""
+    due = (
+        Application.objects.filter(state=State.REPORT_DUE, report_due_on__isnull=False)
+        .filter(report_due_on__lte=today + datetime.timedelta(days=REPORT_DUE_NOTICE_DAYS))
+        .select_related("round")
+        .prefetch_related("organisation__members")
+    )
+    queued = 0
+    for application in due:
+        due_on = application.report_due_on
+        assert due_on is not None  # noqa: S101 - filtered above; for the type checker
+        overdue = due_on < today
+        queued += _remind_members(
+            application,
+            kind="report_overdue" if overdue else "report_due",
+            key=f"report-{'overdue' if overdue else 'due'}:{application.pk}:{due_on.isoformat()}",
+            context={"due_on": due_on, "days_left": (due_on - today).days},
+        )
+    return queued
+
+
+@transaction.atomic
+def assessment_reminders_queue(*, today: datetime.date) -> int:
+    """Assessors with assessments outstanding for a week hear once a week, all of them in one email."""
+    outstanding = (
+        Assignment.objects.filter(
+            submitted_at__isnull=True,
+            application__state__in=ASSIGNABLE,
+            assigned_at__date__lte=today - datetime.timedelta(days=ASSESSMENT_GRACE_DAYS),
+        )
+        .exclude(has_conflict=True)
+        .select_related("assessor", "application__organisation")
+        .order_by("assessor_id", "assigned_at", "pk")
+    )
+    by_assessor: dict[User, list[Assignment]] = {}
+    for assignment in outstanding:
+        by_assessor.setdefault(assignment.assessor, []).append(assignment)
+    year, week, _ = today.isocalendar()
+    queued = 0
+    for assessor, assignments in by_assessor.items():
+        if not assessor.is_active:
+            continue
+        queued += bool(
+            notification_queue(
+                recipient=assessor,
+                kind="assessments_outstanding",
+                key=f"assessments-outstanding:{assessor.pk}:{year}-W{week:02d}",
+                template="assessments_outstanding",
+                context={
+                    "assignments": assignments,
+                    "url": absolute_url(reverse("funding:assessments")),
+                },
+            )
+        )
     return queued

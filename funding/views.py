@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -5,8 +7,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from funding.assessment_views import panel_page
 from funding.forms import (
     SECTION_FORMS,
+    AssignAssessorForm,
     AttachmentForm,
     BudgetSectionForm,
     DocumentsSectionForm,
@@ -15,11 +19,28 @@ from funding.forms import (
     TransitionForm,
 )
 from funding.models import Application
-from funding.permissions import can_apply, can_manage_applications
-from funding.presentation import COMPLETED, answers, problems_from, section_url, task_list
-from funding.selectors import application_list, get_application_for_user, open_rounds, rounds_for_public
+from funding.permissions import can_apply, can_assess, can_manage_applications
+from funding.presentation import (
+    COMPLETED,
+    answers,
+    assessment_overview,
+    problems_from,
+    rounds_with_start_forms,
+    section_url,
+    task_list,
+)
+from funding.selectors import (
+    application_list,
+    assessors_to_assign,
+    get_application_for_user,
+    open_rounds,
+    rounds_for_public,
+)
 from funding.services import (
+    ASSIGNABLE,
+    REPORTABLE,
     ApplicationConflict,
+    PaymentDetails,
     application_save_section,
     application_start,
     application_transition,
@@ -29,31 +50,21 @@ from funding.services import (
 )
 from funding.workflow import APPLICANT, EDITABLE, TRANSITIONS, State, actor_kinds, transitions_for
 from healthyplaces.accounts.models import User
+from healthyplaces.core.forms import add_service_errors
 from healthyplaces.core.http import AuthenticatedHttpRequest
 from healthyplaces.core.pagination import paginate
 
 PER_PAGE = 25
 SUBMIT_STEPS = ("submit", "resubmit")
+# Steps taken on pages of their own: check your answers, the withdraw confirmation, the report.
+OWN_PAGE_STEPS = (*SUBMIT_STEPS, "withdraw", "submit_report")
 
 
 def _rounds_page(request: HttpRequest, failed: StartForm | None = None) -> HttpResponse:
     user = request.user
     applicant = isinstance(user, User) and can_apply(user)
     organisations = user.organisations.order_by("name") if isinstance(user, User) and applicant else None
-    rounds = []
-    for round_ in rounds_for_public().prefetch_related("priorities"):
-        form = None
-        if organisations and round_.is_open():
-            if failed is not None and failed.data.get("round") == str(round_.pk):
-                form = failed
-            else:
-                form = StartForm(
-                    rounds=open_rounds(),
-                    organisations=organisations,
-                    auto_id=f"id_round{round_.pk}_%s",
-                    initial={"round": round_.pk},
-                )
-        rounds.append({"round": round_, "is_open": round_.is_open(), "form": form})
+    rounds = rounds_with_start_forms(rounds_for_public().prefetch_related("priorities"), organisations, failed)
     return render(
         request,
         "funding/round_list.html",
@@ -94,11 +105,11 @@ def start_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _require_funding_user(request: AuthenticatedHttpRequest) -> None:
     """People with no part in funding are refused outright; others get 404 for what is not theirs."""
-    if not (can_apply(request.user) or can_manage_applications(request.user)):
+    if not (can_apply(request.user) or can_manage_applications(request.user) or can_assess(request.user)):
         raise PermissionDenied
 
 
-def _get_application(request: AuthenticatedHttpRequest, pk: int) -> tuple[Application, frozenset[str]]:
+def get_application_and_kinds(request: AuthenticatedHttpRequest, pk: int) -> tuple[Application, frozenset[str]]:
     _require_funding_user(request)
     application = get_application_for_user(user=request.user, pk=pk)
     kinds = actor_kinds(request.user, organisation_member_ids=[m.pk for m in application.organisation.members.all()])
@@ -121,11 +132,18 @@ def _application_page(
     kinds: frozenset[str],
     failed: TransitionForm | None = None,
 ) -> HttpResponse:
-    steps = [t for t in transitions_for(application.state, kinds) if t.name not in SUBMIT_STEPS]
+    steps = [t for t in transitions_for(application.state, kinds) if t.name not in OWN_PAGE_STEPS]
     forms = [
         failed if failed is not None and failed.transition.name == step.name else TransitionForm(transition=step)
         for step in steps
     ]
+    manager = can_manage_applications(request.user)
+    assessments, mean_score = assessment_overview(application) if manager else ([], None)
+    report = application.report if hasattr(application, "report") else None
+    assign_form = None
+    if manager and application.state in ASSIGNABLE:
+        assessors = assessors_to_assign(application)
+        assign_form = AssignAssessorForm(assessors=assessors) if assessors.exists() else None
     task_view = APPLICANT in kinds and application.state in EDITABLE
     tasks = task_list(application) if task_view else []
     last_request = None
@@ -145,20 +163,30 @@ def _application_page(
             "transition_forms": forms,
             "last_request": last_request,
             "form": failed,
+            "can_withdraw": TRANSITIONS["withdraw"] in transitions_for(application.state, kinds),
+            "manager": manager,
+            "assessments": assessments,
+            "mean_score": mean_score,
+            "assign_form": assign_form,
+            "can_assign": manager and application.state in ASSIGNABLE,
+            "payments": application.payments.all(),
+            "paid": sum((p.amount for p in application.payments.all()), start=Decimal(0)),
+            "report": report if report is not None and (manager or APPLICANT in kinds) else None,
+            "report_open": APPLICANT in kinds and application.state in REPORTABLE,
         },
     )
 
 
 @login_required
 def application_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    application, kinds = _get_application(request, pk)
+    application, kinds = get_application_and_kinds(request, pk)
     return _application_page(request, application, kinds)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def section_view(request: AuthenticatedHttpRequest, pk: int, section: str) -> HttpResponse:
-    application, kinds = _get_application(request, pk)
+    application, kinds = get_application_and_kinds(request, pk)
     titles = {s.key: s.title for s in sections_for(application.round)}
     if section not in titles:
         raise Http404("No such section")
@@ -238,48 +266,69 @@ def _check_page(
 
 @login_required
 def check_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    application, kinds = _get_application(request, pk)
+    application, kinds = get_application_and_kinds(request, pk)
     return _check_page(request, application, kinds)
 
 
 @login_required
 @require_POST
 def transition_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    application, kinds = _get_application(request, pk)
+    application, kinds = get_application_and_kinds(request, pk)
     transition = TRANSITIONS.get(request.POST.get("name", ""))
     if transition is None:
         raise Http404("No such step")
     form = TransitionForm(request.POST, transition=transition)
     if not form.is_valid():
+        if form.data.get("return_to") == "panel":
+            return panel_page(request, application.round_id, failed=form, failed_pk=application.pk)
         return _application_page(request, application, kinds, failed=form)
+    data = form.cleaned_data
     try:
         updated = application_transition(
             actor=request.user,
             application=application,
             name=transition.name,
-            note=form.cleaned_data.get("note", ""),
-            amount=form.cleaned_data.get("amount"),
-            conditions=form.cleaned_data.get("conditions", ""),
+            note=data.get("note", ""),
+            amount=data.get("amount"),
+            conditions=data.get("conditions", ""),
+            payment=PaymentDetails(data.get("amount"), data.get("paid_on"), data.get("reference", ""))
+            if transition.needs_payment
+            else None,
+            due_on=data.get("due_on"),
         )
     except ValidationError as error:
-        application, kinds = _get_application(request, pk)
+        application, kinds = get_application_and_kinds(request, pk)
         if transition.name in SUBMIT_STEPS:
             return _check_page(request, application, kinds, error)
-        if hasattr(error, "error_dict"):
-            for name, message_list in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, message_list)
-        else:
-            form.add_error(None, error)
+        add_service_errors(form, error)
+        if form.cleaned_data.get("return_to") == "panel":
+            return panel_page(request, application.round_id, failed=form, failed_pk=application.pk)
         return _application_page(request, application, kinds, failed=form)
     if transition.name in SUBMIT_STEPS:
         return redirect("funding:submitted", pk=updated.pk)
     messages.success(request, f"{updated} is now: {State(updated.state).label}")
+    if data.get("return_to") == "panel":
+        return redirect("funding:panel", pk=updated.round_id)
     return redirect(updated.get_absolute_url())
 
 
 @login_required
+def withdraw_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Are you sure? Withdrawing cannot be undone, so the group confirms on a page of its own."""
+    application, kinds = get_application_and_kinds(request, pk)
+    withdraw = TRANSITIONS["withdraw"]
+    if withdraw not in transitions_for(application.state, kinds):
+        raise PermissionDenied
+    return render(
+        request,
+        "funding/application_withdraw.html",
+        {"application": application, "form": TransitionForm(transition=withdraw)},
+    )
+
+
+@login_required
 def submitted_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    application, _ = _get_application(request, pk)
+    application, _ = get_application_and_kinds(request, pk)
     if not application.reference:
         return redirect(application.get_absolute_url())
     return render(request, "funding/submitted.html", {"application": application})
@@ -309,11 +358,7 @@ def _documents_page(request: AuthenticatedHttpRequest, application: Application,
                     uploaded=upload.cleaned_data["file"],
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for name, message_list in error.message_dict.items():
-                        upload.add_error(name if name in upload.fields else None, message_list)
-                else:
-                    upload.add_error(None, error)
+                add_service_errors(upload, error)
             else:
                 messages.success(request, f"“{attachment.original_name}” has been uploaded")
                 return redirect(here)
@@ -360,7 +405,7 @@ def _documents_page(request: AuthenticatedHttpRequest, application: Application,
 @login_required
 @require_POST
 def attachment_remove_view(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    application, kinds = _get_application(request, pk)
+    application, kinds = get_application_and_kinds(request, pk)
     attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
     if APPLICANT not in kinds:
         raise PermissionDenied

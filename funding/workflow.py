@@ -32,6 +32,8 @@ class State(models.TextChoices):
 APPLICANT = "applicant"
 STAFF = frozenset({Role.PROGRAMME_ADMIN.value, Role.COUNCIL_OFFICER.value})
 BEFORE_DECISION = frozenset({State.DRAFT, State.SUBMITTED, State.ELIGIBLE, State.IN_ASSESSMENT, State.MORE_INFORMATION})
+# States in which an award counts against the round's budget.
+AWARDED = (State.APPROVED, State.OFFER_ACCEPTED, State.PAID, State.REPORT_DUE, State.REPORT_RECEIVED, State.CLOSED)
 # States in which the group may still change its answers.
 EDITABLE = frozenset({State.DRAFT, State.MORE_INFORMATION})
 
@@ -45,6 +47,9 @@ class Transition:
     actors: frozenset[str]
     needs_note: bool = False
     needs_amount: bool = False
+    # A payment (amount, date, reference) is recorded with the step.
+    needs_payment: bool = False
+    needs_due_date: bool = False
 
 
 def _t(name: str, label: str, sources: Iterable[str], target: str, actors: Iterable[str], **extra: bool) -> Transition:
@@ -71,8 +76,23 @@ TRANSITIONS: dict[str, Transition] = {
         _t("approve", "Approve", [State.IN_ASSESSMENT], State.APPROVED, STAFF, needs_amount=True),
         _t("decline", "Decline", [State.IN_ASSESSMENT], State.DECLINED, STAFF, needs_note=True),
         _t("accept_offer", "Accept the offer", [State.APPROVED], State.OFFER_ACCEPTED, [APPLICANT]),
-        _t("record_payment", "Record payment", [State.OFFER_ACCEPTED], State.PAID, STAFF),
-        _t("request_report", "Ask for the end-of-grant report", [State.PAID], State.REPORT_DUE, STAFF),
+        # A grant may be paid in instalments: each payment is this step, the later ones from PAID.
+        _t(
+            "record_payment",
+            "Record a payment",
+            [State.OFFER_ACCEPTED, State.PAID],
+            State.PAID,
+            STAFF,
+            needs_payment=True,
+        ),
+        _t(
+            "request_report",
+            "Ask for the end-of-grant report",
+            [State.PAID],
+            State.REPORT_DUE,
+            STAFF,
+            needs_due_date=True,
+        ),
         _t("submit_report", "Send the end-of-grant report", [State.REPORT_DUE], State.REPORT_RECEIVED, [APPLICANT]),
         _t("close", "Close", [State.REPORT_RECEIVED], State.CLOSED, STAFF),
     )

@@ -16,6 +16,7 @@ class Source(models.TextChoices):
     FOCUS_GROUP = "focus_group", "Focus group"
     COMPLAINT = "complaint", "Complaint or feedback"
     SOCIAL_MEDIA = "social_media", "Social media"
+    GRANT_REPORT = "grant_report", "End-of-grant report"
     OTHER = "other", "Other"
 
 

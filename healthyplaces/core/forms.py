@@ -188,3 +188,13 @@ class FilterForm(forms.Form):
     """Base form for list filters: every filter is optional, so labels do not say so."""
 
     mark_optional_fields = False
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: a field's error beside the field when the form has
+    it, anything else at the top of the error summary."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error)

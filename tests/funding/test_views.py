@@ -38,7 +38,7 @@ ROLES = {
     "assessor": [Role.ASSESSOR],
 }
 STAFF = {"programme admin", "council officer"}
-NO_PART = {"board member", "community connector", "assessor"}
+NO_PART = {"board member", "community connector"}
 
 # (url name, method, expected status by role). Anonymous people are sent to sign in from every page
 # but the public rounds page. People with no part in funding get 403; a member of another group
@@ -57,9 +57,12 @@ def expected(url_name, method, role):
         # The applicant starts one; another group's member cannot apply for this group (the form
         # says so); staff cannot apply at all.
         return {"applicant": MOVED, "other group's member": OK}.get(role, FORBIDDEN)
+    if role == "assessor" and url_name != "funding:applications":
+        return MISSING
     if url_name == "funding:applications":
         return OK
-    if role == "other group's member":
+    if role in ("other group's member", "assessor"):
+        # An assessor sees only what they are assigned (tests/funding/test_assessment.py).
         return MISSING
     if url_name == "funding:section":
         return MOVED if (role, method) == ("applicant", "post") else (OK if role == "applicant" else FORBIDDEN)

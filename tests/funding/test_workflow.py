@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from funding.models import Application, ApplicationEvent, BudgetLine, Fund, Round
-from funding.services import application_transition, sections_for
+from funding.models import Application, ApplicationEvent, BudgetLine, Fund, GrantReport, ReportSpend, Round
+from funding.services import PaymentDetails, application_transition, sections_for
 from funding.workflow import APPLICANT, STAFF, TRANSITIONS, State
 from healthyplaces.accounts.roles import Role
 from healthyplaces.notifications.models import Notification
@@ -75,14 +75,19 @@ def application(people):
         project_title="Community fridge",
         project_summary="A fridge for surplus food",
         amount_requested=Decimal("500"),
+        # As if approved: payments are made against it.
+        amount_awarded=Decimal("500"),
         declares_accurate=True,
         declares_safeguarding=True,
         declares_data_protection=True,
         sections_done=[section.key for section in sections_for(round_)],
     )
     application.wards.add(WardFactory())
-    BudgetLine.objects.create(application=application, item="Fridge", amount=Decimal("500"))
+    line = BudgetLine.objects.create(application=application, item="Fridge", amount=Decimal("500"))
     attach_required_documents(application)
+    # A finished end-of-grant report, so the group may send it when it is due.
+    report = GrantReport.objects.create(application=application, what_happened="We bought it", people_reached=40)
+    ReportSpend.objects.create(report=report, budget_line=line, amount_spent=Decimal("480"))
     return application
 
 
@@ -93,6 +98,10 @@ def arguments(name: str) -> dict[str, object]:
         extra["note"] = "Because"
     if transition.needs_amount:
         extra["amount"] = Decimal("400")
+    if transition.needs_payment:
+        extra["payment"] = PaymentDetails(Decimal("250"), timezone.localdate(), "BACS-1")
+    if transition.needs_due_date:
+        extra["due_on"] = timezone.localdate() + datetime.timedelta(days=30)
     return extra
 
 
