@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from funding.models import Application, ApplicationEvent, Contribution, Fund, Priority, Round
+from funding.models import (
+    Application,
+    ApplicationEvent,
+    AssessmentCriterion,
+    Contribution,
+    EligibilityQuestion,
+    Fund,
+    Priority,
+    Round,
+)
 
 
 class ContributionInline(admin.TabularInline[Contribution, Fund]):
@@ -21,11 +30,22 @@ class PriorityAdmin(admin.ModelAdmin[Priority]):
     filter_horizontal = ("insights",)
 
 
+class CriterionInline(admin.TabularInline[AssessmentCriterion, Round]):
+    model = AssessmentCriterion
+    extra = 1
+
+
+class EligibilityQuestionInline(admin.TabularInline[EligibilityQuestion, Round]):
+    model = EligibilityQuestion
+    extra = 1
+
+
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin[Round]):
     list_display = ("name", "fund", "opens_on", "closes_on", "budget", "quick_response")
     list_filter = ("fund", "quick_response")
     filter_horizontal = ("priorities",)
+    inlines = (EligibilityQuestionInline, CriterionInline)
 
 
 class ApplicationEventInline(admin.TabularInline[ApplicationEvent, Application]):

@@ -95,6 +95,7 @@ def assessment_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 )
             except AssessmentConflict:
                 conflict = True
+                form = _rebound(request, criteria, Assignment.objects.get(pk=mine.pk).version)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -103,10 +104,10 @@ def assessment_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                         request, "Your scores have been sent" if submit else "Your scores have been saved as a draft"
                     )
                     return redirect("funding:assessments" if submit else assignment.get_absolute_url())
+                # Saved as typed; the form carries the new version and says what is missing.
+                form = _rebound(request, criteria, Assignment.objects.get(pk=mine.pk).version)
                 for name, message in problems.items():
                     form.add_error(name, message)
-            if form.errors or conflict:
-                form = _rebound(request, criteria, Assignment.objects.get(pk=mine.pk).version)
     else:
         initial: dict[str, object] = {"version": mine.version}
         for score in mine.scores.all():

@@ -99,6 +99,43 @@ class SectionForm(forms.Form):
         return None
 
 
+class EligibilitySectionForm(SectionForm):
+    """A yes or no for each of the round's eligibility questions."""
+
+    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
+        self.questions = list(application.round.eligibility_questions.all())
+        super().__init__(*args, application=application, **kwargs)
+        for question in self.questions:
+            self.fields[f"question_{question.pk}"] = forms.TypedChoiceField(
+                label=question.text,
+                choices=(("yes", "Yes"), ("no", "No")),
+                coerce=lambda answer: answer == "yes",
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect(attrs={"inline": True}),
+                error_messages={"invalid_choice": "Select yes or no"},
+            )
+        self.order_fields([*(f"question_{q.pk}" for q in self.questions), "completed", "version"])
+
+    @classmethod
+    def initial_for(cls, application: Application, section: str) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            f"question_{key}": "yes" if answer else "no" for key, answer in application.eligibility_answers.items()
+        }
+        initial["version"] = application.version
+        if section in application.sections_done:
+            initial["completed"] = "yes"
+        return initial
+
+    def values(self) -> dict[str, Any]:
+        answers = {
+            str(question.pk): self.cleaned_data[f"question_{question.pk}"]
+            for question in self.questions
+            if self.cleaned_data.get(f"question_{question.pk}") is not None
+        }
+        return {"eligibility_answers": answers}
+
+
 class GroupSectionForm(SectionForm):
     fields_in_section = ("group_description", "contact_phone")
 
@@ -289,6 +326,7 @@ class AttachmentForm(forms.Form):
 
 
 SECTION_FORMS: dict[str, type[SectionForm]] = {
+    "eligibility": EligibilitySectionForm,
     "group": GroupSectionForm,
     "project": ProjectSectionForm,
     "priority": PrioritySectionForm,

@@ -73,6 +73,8 @@ def _has_value(application: Application, name: str) -> bool:
     value = getattr(application, name)
     if isinstance(value, str):
         return bool(value.strip())
+    if isinstance(value, dict):
+        return bool(value)
     return value is not None and value is not False
 
 
@@ -144,10 +146,32 @@ def _display(application: Application, name: str) -> Row:
     return Row(label, str(value).strip() or "Not given")
 
 
+def _eligibility(application: Application) -> list[Row]:
+    """A row per question; an answer that does not meet the round's rule says so in words."""
+    rows = []
+    for question in application.round.eligibility_questions.all():
+        answer = application.eligibility_answers.get(str(question.pk))
+        if answer is None:
+            rows.append(Row(question.text, "Not answered"))
+            continue
+        text = "Yes" if answer else "No"
+        if answer != question.eligible_answer:
+            text += " (does not meet this round's rule)"
+        rows.append(Row(question.text, text))
+    return rows
+
+
 def answers(application: Application) -> list[SectionAnswers]:
     """Check-your-answers rows, per section, in task-list order."""
     out = []
     for section in sections_for(application.round):
+        if section.key == "eligibility":
+            out.append(
+                SectionAnswers(
+                    section.key, section.title, section_url(application, section.key), _eligibility(application)
+                )
+            )
+            continue
         rows = [_display(application, name) for name in section.fields]
         if section.key == "budget":
             lines = [f"{line.item}: £{line.amount:,.2f}" for line in application.budget_lines.all()]
@@ -183,6 +207,7 @@ def problems_from(application: Application, error: ValidationError) -> list[Prob
     sections = sections_for(application.round)
     owner = {name: section.key for section in sections for name in section.fields}
     owner["budget_lines"] = "budget"
+    owner.update({f"question_{q.pk}": "eligibility" for q in application.round.eligibility_questions.all()})
     owner.update({kind: "documents" for kind in Attachment.Kind.values})
     owner.update({section.key: section.key for section in sections})
     if not hasattr(error, "error_dict"):

@@ -46,6 +46,7 @@ class Section:
 
 
 SECTIONS = (
+    Section("eligibility", "Eligibility", ("eligibility_answers",)),
     Section("group", "About your group", ("group_description", "contact_phone")),
     Section(
         "project", "Your project", ("project_title", "project_summary", "project_outcomes", "starts_on", "ends_on")
@@ -55,7 +56,7 @@ SECTIONS = (
     Section("declarations", "Declarations", ("declares_accurate", "declares_safeguarding", "declares_data_protection")),
     Section("documents", "Documents", ()),
 )
-QUICK_RESPONSE_SECTIONS = ("group", "project", "budget", "declarations", "documents")
+QUICK_RESPONSE_SECTIONS = ("eligibility", "group", "project", "budget", "declarations", "documents")
 # Documents every application must include, with what to tell a group that has not sent one.
 REQUIRED_ATTACHMENTS = {
     Attachment.Kind.CONSTITUTION: "Upload your group's constitution",
@@ -65,17 +66,23 @@ MAX_ATTACHMENTS = 20
 
 
 def sections_for(round_: Round) -> list[Section]:
-    """Quick-response rounds have a shorter form: no priority section."""
-    if round_.quick_response:
-        return [section for section in SECTIONS if section.key in QUICK_RESPONSE_SECTIONS]
-    return list(SECTIONS)
+    """Quick-response rounds have a shorter form: no priority section. Rounds without eligibility
+    questions have no eligibility section."""
+    keys = QUICK_RESPONSE_SECTIONS if round_.quick_response else [section.key for section in SECTIONS]
+    if not round_.eligibility_questions.all():
+        keys = [key for key in keys if key != "eligibility"]
+    return [section for section in SECTIONS if section.key in keys]
 
 
 def section_problems(application: Application, key: str) -> dict[str, str]:
     """What stops a section being complete, by field, in words the group can act on."""
     problems: dict[str, str] = {}
     a = application
-    if key == "group" and not a.group_description.strip():
+    if key == "eligibility":
+        for question in a.round.eligibility_questions.all():
+            if str(question.pk) not in a.eligibility_answers:
+                problems[f"question_{question.pk}"] = f"Answer “{question.text}”"
+    elif key == "group" and not a.group_description.strip():
         problems["group_description"] = "Tell us about your group"
     elif key == "project":
         if not a.project_title.strip():

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from actions.models import Action, Milestone
 from actions.services import actions_load_plan
-from funding.models import Fund, Priority, Round
+from funding.models import AssessmentCriterion, EligibilityQuestion, Fund, Priority, Round
 from healthyplaces.accounts.models import Organisation, User
 from healthyplaces.accounts.roles import Role
 from healthyplaces.accounts.services import user_set_roles
@@ -103,3 +103,19 @@ def _demo_fund(today: datetime.date) -> None:
         maximum_award=Decimal("2500"),
     )
     round_.priorities.add(priority)
+    EligibilityQuestion.objects.create(
+        round=round_, text="Is your group based in the borough, or does most of its work here?", position=1
+    )
+    EligibilityQuestion.objects.create(
+        round=round_, text="Does your group have its own bank account with two unrelated signatories?", position=2
+    )
+    for position, (name, weight) in enumerate(
+        (
+            ("Meets a priority the community agreed", 3),
+            ("Led by the community it serves", 2),
+            ("A realistic plan and budget", 2),
+            ("Reaches people the council rarely hears from", 3),
+        ),
+        start=1,
+    ):
+        AssessmentCriterion.objects.create(round=round_, name=name, weight=weight, position=position)

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from funding.models import Application
+from funding.models import Application, AssessmentCriterion, EligibilityQuestion
 from funding.workflow import State
 from healthyplaces.accounts.roles import Role
 from tests.factories import TEST_PASSWORD, OrganisationFactory, UserFactory, WardFactory
@@ -69,9 +69,13 @@ def status_of(page, name):
 def test_a_group_applies_across_two_sign_ins_and_is_funded(page, live_server, assert_accessible):
     member = UserFactory(email="member@example.org", full_name="Mo Member", roles=[Role.COMMUNITY_GROUP_MEMBER])
     UserFactory(email="officer@example.org", full_name="Olu Officer", roles=[Role.COUNCIL_OFFICER])
+    UserFactory(email="assessor@example.org", full_name="Asa Assessor", roles=[Role.ASSESSOR])
     OrganisationFactory(name="Riverside Gardeners").members.add(member)
     WardFactory(name="Riverside")
-    RoundFactory(name="Autumn 2026", priorities=[PriorityFactory(title="Loneliness in later life")])
+    round_ = RoundFactory(name="Autumn 2026", priorities=[PriorityFactory(title="Loneliness in later life")])
+    EligibilityQuestion.objects.create(round=round_, text="Is your group based in the borough?")
+    AssessmentCriterion.objects.create(round=round_, name="Meets a community priority", weight=3, position=1)
+    AssessmentCriterion.objects.create(round=round_, name="A realistic plan", weight=1, position=2)
 
     # Anyone can read about the fund.
     page.goto(reverse("funding:rounds"))
@@ -87,6 +91,11 @@ def test_a_group_applies_across_two_sign_ins_and_is_funded(page, live_server, as
     assert_accessible(page)
     assert status_of(page, "About your group") == "Not yet started"
     assert page.get_by_text("Cannot start yet").is_visible()
+
+    open_section(page, "Eligibility", assert_accessible)
+    page.get_by_role("group", name="Is your group based in the borough?").get_by_label("Yes").check()
+    save_section(page, assert_accessible)
+    assert status_of(page, "Eligibility") == "Completed"
 
     open_section(page, "About your group", assert_accessible)
     page.get_by_label("Tell us about your group").fill("Residents who garden together on the Riverside estate.")
@@ -166,7 +175,7 @@ def test_a_group_applies_across_two_sign_ins_and_is_funded(page, live_server, as
     assert page.get_by_text("We have sent you a confirmation email").is_visible()
     sign_out(page)
 
-    # An officer checks eligibility, assesses and approves.
+    # An officer checks eligibility, asks an assessor to assess it and starts the assessment.
     sign_in(page, "officer@example.org", assert_accessible)
     page.goto(reverse("funding:applications"))
     assert_accessible(page)
@@ -176,15 +185,63 @@ def test_a_group_applies_across_two_sign_ins_and_is_funded(page, live_server, as
     page.get_by_role("button", name="Eligible", exact=True).click()
     page.wait_for_url(APPLICATION)
     assert_accessible(page)
+    page.get_by_label("Assessor").select_option(label="Asa Assessor")
+    page.get_by_role("button", name="Assign assessor").click()
+    page.wait_for_url(re.compile(r"/funding/applications/\d+/#assessment$"))
+    assert_accessible(page)
+    assert page.get_by_text("Declaration needed").is_visible()
     page.get_by_role("button", name="Start assessment", exact=True).click()
     page.wait_for_url(APPLICATION)
     assert_accessible(page)
+    sign_out(page)
+
+    # The assessor declares no conflict of interest, then scores it, by keyboard alone.
+    sign_in(page, "assessor@example.org", assert_accessible)
+    page.get_by_role("link", name="Assessments").first.click()
+    page.wait_for_url(re.compile(r"/funding/assessments/$"))
+    assert_accessible(page)
+    page.get_by_role("link", name=reference).click()
+    page.wait_for_url(re.compile(r"/declare/$"))
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_selector(".govuk-error-summary")
+    assert_accessible(page)
+    page.get_by_label("No", exact=True).check()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r"/funding/assessments/\d+/$"))
+    assert_accessible(page)
+    page.get_by_role("group", name="Meets a community priority (weight 3)").get_by_label("4").press("Space")
+    page.get_by_label("Comments on meets a community priority").fill("Clearly tackles isolation.")
+    page.get_by_role("button", name="Send scores").click()
+    page.wait_for_selector(".govuk-error-summary")
+    assert_accessible(page)
+    assert page.get_by_label("Comments on meets a community priority").input_value() == "Clearly tackles isolation."
+    page.get_by_role("link", name="Give a score for “A realistic plan”").click()
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    page.get_by_role("button", name="Send scores").click()
+    page.wait_for_url(re.compile(r"/funding/assessments/$"))
+    assert_accessible(page)
+    assert page.get_by_text("Scores sent").is_visible()
+    sign_out(page)
+
+    # The panel sees it ranked with the budget left, and approves it there.
+    sign_in(page, "officer@example.org", assert_accessible)
+    page.get_by_role("link", name="Panels").first.click()
+    page.wait_for_url(re.compile(r"/funding/panels/$"))
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("Autumn 2026")).click()
+    page.wait_for_url(re.compile(r"/funding/panels/\d+/$"))
+    assert_accessible(page)
+    # 4 of 5 at weight 3 and 1 of 5 at weight 1: 13 of 20 points.
+    assert page.get_by_role("cell", name="65.0%").is_visible()
+    assert page.get_by_role("cell", name="£9,500.00").is_visible()
     page.get_by_label("Amount awarded").fill("450")
-    page.get_by_label("Conditions of the award (optional)").fill("Send us two photos of the fridge in use.")
-    page.get_by_role("button", name="Approve", exact=True).click()
-    page.wait_for_url(APPLICATION)
+    page.get_by_role("button", name=re.compile("^Approve")).click()
+    page.wait_for_url(re.compile(r"/funding/panels/\d+/$"))
     assert_accessible(page)
     assert page.get_by_text(f"{reference} is now: Approved").is_visible()
+    assert page.locator("#budget-remaining").inner_text() == "£9,550.00"
     sign_out(page)
 
     # The group accepts the offer.
