@@ -33,51 +33,26 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
+from healthyplaces.demo.dataset import Text  # noqa: E402
 from insights.models import Insight  # noqa: E402
 from insights.search import insight_search  # noqa: E402
 from insights.services import SEARCH_VECTOR  # noqa: E402
 
-WORDS = (
-    "bus stop shelter park bench play area swings lighting path dog fouling litter bins traffic speeding "
-    "crossing school walk cycle lane allotment garden food bank pantry fridge cafe library hall church "
-    "mosque youth club older people lonely isolated carers GP pharmacy mental health anxiety money debt "
-    "energy heating damp housing repairs noise neighbours safety police community centre volunteers "
-    "events festival market shops jobs training english classes translation interpreter wheelchair "
-    "access toilets parking buses timetable night dark trees flowers clean river canal fishing football"
-).split()
 QUERIES = ("shelter", "dog fouling", "bus stop shelter")
 
 
-def filler_vocabulary(rng: random.Random, size: int = 4000) -> list[str]:
-    """Made-up words from English-like syllables: real text has thousands of distinct words, and a
-    search's cost depends on how many insights share the searched ones."""
-    syllables = (
-        "ba be bi bo bu ca ce co da de di do fa fe fi ga go ha he hi ho la le li lo ma me mi mo "
-        "na ne ni no pa pe po ra re ri ro sa se si so ta te ti to va ve wa we wi"
-    ).split()
-    words: set[str] = set()
-    while len(words) < size:
-        words.add("".join(rng.choices(syllables, k=rng.randint(2, 4))))
-    return sorted(words)
-
-
-def generated(count: int, rng: random.Random, filler: list[str]) -> list[Insight]:
-    """Each insight: some 15 to 40 common words (Zipf-like, so a few are very common) and two of the
-    topical words; one in a hundred says "bus stop shelter" as a phrase."""
-    weights = [1 / rank for rank in range(1, len(filler) + 1)]
+def generated(count: int, text: Text) -> list[Insight]:
+    """Insights worded as the benchmark dataset words them (healthyplaces.demo.dataset.Text)."""
     start = datetime.date(2016, 1, 1)
     insights = []
     for _ in range(count):
-        words = rng.choices(filler, weights=weights, k=rng.randint(15, 40)) + rng.sample(WORDS, 2)
-        rng.shuffle(words)
-        if rng.random() < 0.01:
-            words.insert(rng.randint(0, len(words)), "bus stop shelter")
+        summary = text.sentence()
         insights.append(
             Insight(
-                title=" ".join(rng.choices(filler, weights=weights, k=3) + rng.sample(WORDS, 1)).capitalize(),
-                summary=" ".join(words).capitalize() + ".",
-                source=rng.choice(["conversation", "survey", "event", "focus_group"]),
-                heard_on=start + datetime.timedelta(days=rng.randint(0, 3650)),
+                title=text.title(),
+                summary=summary,
+                source=text.rng.choice(["conversation", "survey", "event", "focus_group"]),
+                heard_on=start + datetime.timedelta(days=text.rng.randint(0, 3650)),
                 consent_basis="anonymous",
             )
         )
@@ -95,11 +70,10 @@ def main() -> None:
     original_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        rng = random.Random(2026)
-        filler = filler_vocabulary(rng)
+        wording = Text(random.Random(2026))
         loaded = time.perf_counter()
         for offset in range(0, args.insights, 10_000):
-            Insight.objects.bulk_create(generated(min(10_000, args.insights - offset), rng, filler))
+            Insight.objects.bulk_create(generated(min(10_000, args.insights - offset), wording))
         Insight.objects.update(search_vector=SEARCH_VECTOR)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE insights_insight")
