@@ -1,0 +1,313 @@
+"""Benchmark the key pages at ten years of data: gunicorn with the production settings on
+PostgreSQL, driven by wrk. Not a test: a measurement, printed as a Markdown table.
+
+    apt-get install -y wrk            # the load generator (Debian's package)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/healthyplaces_bench \\
+        .venv/bin/python benchmarks/pages.py [--scale 1] [--reuse] [--duration 10] [--load]
+
+What it does, in order:
+1. Unless --reuse, drops and re-creates the database named in DATABASE_URL (never point it at a
+   database you want to keep: the script refuses a database that has users not made by the
+   dataset generator), migrates it and fills it with `manage.py generate_dataset --scale`.
+2. Collects the static files and starts gunicorn (4 sync workers, production settings, plain HTTP
+   on 127.0.0.1 with X-Forwarded-Proto: https, as behind the council's load balancer).
+3. Signs in one user per role by writing their sessions directly, and counts each page's queries
+   in-process through the test client.
+4. For the floor (/healthz/, one trivial query through the same middleware) and each key page,
+   runs wrk with 8 connections for --duration seconds after a 2-second warm-up, and prints p50,
+   p95 and requests per second, the page's p95 over the floor's p95 from the same run, and its
+   query count.
+5. With --load, restarts gunicorn with 2 workers and runs 50 connections for 60 seconds over a mix
+   of the pages and form posts, and prints the totals and the errors (there should be none).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_DIR = Path(__file__).resolve().parent
+PORT = 8765
+ORIGIN = f"https://127.0.0.1:{PORT}"
+WORK = Path(tempfile.gettempdir()) / "healthyplaces-bench"
+
+ENVIRONMENT = {
+    "DJANGO_SETTINGS_MODULE": "healthyplaces.settings.production",
+    "DJANGO_SECRET_KEY": "benchmark-only-secret-key-not-for-any-real-site-0123456789abcdef",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": ORIGIN,
+    "HEALTHYPLACES_VAR_DIR": str(WORK / "var"),
+    "CELERY_BROKER_URL": "memory://",
+    "EMAIL_URL": "consolemail://",
+    "SITE_URL": ORIGIN,
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    role: str  # whose session requests it; "" for anonymous
+
+
+def key_pages(ids: dict[str, Any]) -> list[Page]:
+    return [
+        Page("Actions list", "/actions/", "officer"),
+        Page("Action detail", "/actions/1/", "officer"),
+        Page("Insight search: shelter", "/insights/?q=shelter", "officer"),
+        Page("Insight search: dog fouling", "/insights/?q=dog+fouling", "officer"),
+        Page("Insight search: bus stop shelter", "/insights/?q=bus+stop+shelter", "officer"),
+        Page("Applications (officer)", "/funding/applications/", "officer"),
+        Page("Applications (group)", "/funding/applications/", "group"),
+        Page("Panel", f"/funding/panels/{ids['round']}/", "officer"),
+        Page("Public progress", "/progress/", ""),
+        *[Page(name, path, role) for name, path, role in ids["extra_pages"]],
+    ]
+
+
+def run(command: list[str], **kwargs: Any) -> None:
+    subprocess.run(command, check=True, cwd=ROOT, env={**os.environ, **ENVIRONMENT}, **kwargs)  # noqa: S603
+
+
+def manage(*args: str) -> None:
+    run([sys.executable, "manage.py", *args])
+
+
+def prepare_database(scale: float) -> None:
+    import psycopg
+
+    url = urlparse(os.environ["DATABASE_URL"])
+    name = url.path.lstrip("/")
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists:
+            with psycopg.connect(url.geturl()) as target:
+                real = target.execute(
+                    "SELECT to_regclass('accounts_user') IS NOT NULL AND EXISTS ("
+                    "SELECT 1 FROM accounts_user WHERE email NOT LIKE '%%@dataset.invalid')"
+                ).fetchone()
+            if real and real[0]:
+                sys.exit(f"{name} has users not made by the dataset generator: refusing to drop it.")
+            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    manage("migrate", "-v0")
+    manage("generate_dataset", "--scale", str(scale), "--yes")
+
+
+def setup_django() -> None:
+    os.environ.update(ENVIRONMENT)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def sessions_and_ids() -> tuple[dict[str, str], dict[str, Any]]:
+    """A signed-in session cookie per role, written straight to the session store."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import _get_new_csrf_string
+
+    from funding.models import Round
+    from healthyplaces.accounts.models import User
+
+    users = {
+        "officer": User.objects.filter(groups__name="Council officer").order_by("pk").first(),
+        "group": User.objects.filter(groups__name="Community group member", organisations__applications__isnull=False)
+        .order_by("pk")
+        .first(),
+        "board": User.objects.filter(groups__name="Board member").order_by("pk").first(),
+        "connector": User.objects.filter(groups__name="Community connector").order_by("pk").first(),
+    }
+    cookies = {"": ""}
+    for role, user in users.items():
+        assert user is not None, f"the dataset has no {role}"  # noqa: S101
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        csrf = _get_new_csrf_string()
+        cookies[role] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
+    latest = Round.objects.order_by("-closes_on").first()
+    assert latest is not None  # noqa: S101
+    return cookies, {"round": latest.pk, "users": users, "extra_pages": extra_pages()}
+
+
+def extra_pages() -> list[tuple[str, str, str]]:
+    """Pages of apps that may not be installed in every checkout: included when their URLs resolve."""
+    from django.urls import NoReverseMatch, reverse
+
+    pages = []
+    for name, url_name, role in (
+        ("Board dashboard", "board:dashboard", "board"),
+        ("Coverage by ward", "connectors:coverage", "officer"),
+    ):
+        try:
+            pages.append((name, reverse(url_name), role))
+        except NoReverseMatch:
+            print(f"({name}: {url_name} is not in this checkout, so it is not measured)")
+    return pages
+
+
+def query_counts(pages: list[Page], users: dict[str, Any]) -> dict[str, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for page in [*pages, Page("Floor", "/healthz/", "")]:
+        client = Client(HTTP_X_FORWARDED_PROTO="https")
+        if page.role:
+            client.force_login(users[page.role])
+        client.get(page.path)  # warm caches, as the measured requests are
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page.path)
+        assert response.status_code == 200, f"{page.path}: {response.status_code}"  # noqa: S101
+        # The session and user lookups every signed-in request makes are included.
+        counts[page.name] = len(queries)
+    return counts
+
+
+def start_gunicorn(workers: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "healthyplaces.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **ENVIRONMENT},
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz/", timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    stop(process)
+    sys.exit("gunicorn did not start")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def wrk(path: str, cookie: str, connections: int, seconds: int, script: str = "report.lua") -> dict[str, Any]:
+    command = ["wrk", "--threads", "2", "--connections", str(connections), "--duration", f"{seconds}s"]
+    command += ["--timeout", "10s", "--script", str(BENCH_DIR / script)]
+    command += ["--header", "X-Forwarded-Proto: https"]
+    if cookie:
+        command += ["--header", f"Cookie: {cookie}"]
+    output = subprocess.run(  # noqa: S603
+        [*command, f"http://127.0.0.1:{PORT}{path}"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BENCH_DIR": str(BENCH_DIR), "ORIGIN": ORIGIN, "MIX": str(WORK / "mix.tsv")},
+    ).stdout
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def measure(pages: list[Page], cookies: dict[str, str], counts: dict[str, int], seconds: int) -> None:
+    process = start_gunicorn(workers=4)
+    try:
+        rows = []
+        for page in [Page("Floor (/healthz/)", "/healthz/", ""), *pages]:
+            wrk(page.path, cookies[page.role], 8, 2)  # warm-up
+            rows.append((page, wrk(page.path, cookies[page.role], 8, seconds)))
+    finally:
+        stop(process)
+    floor = rows[0][1]["p95_us"]
+    print("| page | p50 (ms) | p95 (ms) | requests/s | p95 ÷ floor p95 | queries | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for page, result in rows:
+        queries = counts["Floor"] if page.path == "/healthz/" else counts[page.name]
+        errors = result["socket_errors"] + result["status_errors"]
+        print(
+            f"| {page.name} | {result['p50_us'] / 1000:.1f} | {result['p95_us'] / 1000:.1f} | {result['rps']:.0f} "
+            f"| {result['p95_us'] / floor:.2f} | {queries} | {errors} |"
+        )
+
+
+def load_run(pages: list[Page], cookies: dict[str, str], ids: dict[str, Any]) -> None:
+    """50 clients for 60 s over every key page plus form posts: a draft section saved by a group
+    member (a stale version is refused without a write, which is still a 200) and a search."""
+    from funding.models import Application
+
+    draft = Application.objects.filter(organisation__members=ids["users"]["group"], state="draft").first()
+    lines = [f"GET\t{page.path}\t{cookies[page.role]}\t" for page in pages]
+    if draft is not None:
+        body = f"group_description=Benchmark&contact_phone=&completed=no&version={draft.version}"
+        lines.append(f"POST\t/funding/applications/{draft.pk}/group/\t{cookies['group']}\t{body}")
+    lines.append(f"POST\t/account/email-preferences/\t{cookies['officer']}\tfrequency=weekly")
+    (WORK / "mix.tsv").write_text("\n".join(lines) + "\n")
+    process = start_gunicorn(workers=2)
+    try:
+        result = wrk("/", "", 50, 60, script="mix.lua")
+    finally:
+        stop(process)
+    print()
+    print(f"Load run: 50 connections, 60 s, gunicorn with 2 workers, {len(lines)} kinds of request")
+    print(
+        f"requests {result['requests']:,}, {result['rps']:.0f}/s, p50 {result['p50_us'] / 1000:.0f} ms, "
+        f"p95 {result['p95_us'] / 1000:.0f} ms, p99 {result['p99_us'] / 1000:.0f} ms, "
+        f"socket errors {result['socket_errors']}, non-2xx/3xx responses {result['status_errors']}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--reuse", action="store_true", help="Keep the database from the last run.")
+    parser.add_argument("--duration", type=int, default=10, help="Seconds per page.")
+    parser.add_argument("--load", action="store_true", help="Also run the 50-client load run.")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database the benchmark may drop and fill.")
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    WORK.mkdir(parents=True, exist_ok=True)
+    if not args.reuse:
+        prepare_database(args.scale)
+    manage("collectstatic", "--noinput", "-v0")
+    setup_django()
+    cookies, ids = sessions_and_ids()
+    pages = key_pages(ids)
+    counts = query_counts(pages, ids["users"])
+    from django.db import connection
+
+    print(f"PostgreSQL {connection.cursor().connection.info.server_version}, {os.cpu_count()} cores")
+    measure(pages, cookies, counts, args.duration)
+    if args.load:
+        load_run(pages, cookies, ids)
+
+
+if __name__ == "__main__":
+    main()
