@@ -1,0 +1,93 @@
+"""Query budgets for the key pages (issue #9): at two sizes of generated data each page makes the
+same number of queries, and never more than twelve. The sizes differ by five times in every
+table, so a query per row anywhere would show."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from funding.models import Round
+from healthyplaces.accounts.models import User
+from healthyplaces.accounts.roles import Role
+from healthyplaces.demo.dataset import Sizes, dataset_generate
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 26)
+SMALLER = Sizes(years=1, users=40, wards=6, insights=100, rounds=2, applications=40, connectors=10, conversations=40)
+LARGER = Sizes(years=5, users=200, wards=6, insights=500, rounds=10, applications=200, connectors=50, conversations=200)
+BUDGET = 12
+
+# (page, role whose session asks for it, url). The panel's round is filled in per dataset.
+PAGES = [
+    ("actions list", Role.COUNCIL_OFFICER, "actions:list", {}),
+    ("action detail", Role.COUNCIL_OFFICER, "actions:detail", {"number": 1}),
+    ("insight search: one word", Role.COUNCIL_OFFICER, "insights:list", {"q": "shelter"}),
+    ("insight search: two words", Role.COUNCIL_OFFICER, "insights:list", {"q": "dog fouling"}),
+    ("insight search: a phrase", Role.COUNCIL_OFFICER, "insights:list", {"q": "bus stop shelter"}),
+    ("applications (officer)", Role.COUNCIL_OFFICER, "funding:applications", {}),
+    ("applications (group)", Role.COMMUNITY_GROUP_MEMBER, "funding:applications", {}),
+    ("panel", Role.COUNCIL_OFFICER, "funding:panel", {"pk": "latest round"}),
+    ("public progress", None, "actions:progress", {}),
+]
+
+
+def page_url(url_name, arguments):
+    query = {key: value for key, value in arguments.items() if key == "q"}
+    kwargs = {key: value for key, value in arguments.items() if key != "q"}
+    if kwargs.get("pk") == "latest round":
+        kwargs["pk"] = Round.objects.order_by("-closes_on").values_list("pk", flat=True).first()
+    url = reverse(url_name, kwargs=kwargs or None)
+    return url + ("?q=" + query["q"].replace(" ", "+") if query else "")
+
+
+def counts_at(client, sizes):
+    dataset_generate(sizes=sizes, today=TODAY)
+    counts = {}
+    for name, role, url_name, arguments in PAGES:
+        url = page_url(url_name, arguments)
+        client.logout()
+        if role is not None:
+            if role == Role.COMMUNITY_GROUP_MEMBER:
+                user = User.objects.filter(groups__name=role.value, organisations__applications__isnull=False).first()
+            else:
+                user = User.objects.filter(groups__name=role.value).first()
+            client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = len(queries)
+    return counts
+
+
+@pytest.fixture(scope="module")
+def measured(django_db_blocker, django_db_setup):
+    """Counts at both sizes, each generated inside a transaction that is rolled back after."""
+    from django.db import transaction
+    from django.test import Client
+
+    class Rollback(Exception):
+        pass
+
+    results = []
+    with django_db_blocker.unblock():
+        for sizes in (SMALLER, LARGER):
+            try:
+                with transaction.atomic():
+                    results.append(counts_at(Client(), sizes))
+                    raise Rollback
+            except Rollback:
+                pass
+    return results
+
+
+@pytest.mark.parametrize("page", [page[0] for page in PAGES])
+def test_each_key_page_keeps_its_query_budget_as_the_data_grows(measured, page):
+    smaller, larger = measured
+    assert smaller[page] == larger[page], (
+        f"{page}: {smaller[page]} queries at the smaller size, {larger[page]} at five times the size"
+    )
+    assert larger[page] <= BUDGET, f"{page}: {larger[page]} queries, over the budget of {BUDGET}"
