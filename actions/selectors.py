@@ -1,5 +1,6 @@
 """Reads of actions, always scoped to what the user may see."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -53,8 +54,25 @@ def get_action_for_user(*, user: User, number: int, for_update: bool = False) ->
     return action
 
 
-def action_timeline(*, action: Action) -> QuerySet[ActionUpdate]:
-    return action.updates.select_related("author")
+TIMELINE_PAGE = 20
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    updates: list[ActionUpdate]
+    # The version to show updates before for the next, older page; None on the last page.
+    older_than: int | None
+
+
+def action_timeline(*, action: Action, before: int | None = None) -> TimelinePage:
+    """Newest first, a page at a time, keyed by version rather than by page number: one query
+    whatever the length of the history, and no count of it."""
+    updates = action.updates.select_related("author").order_by("-version")
+    if before is not None:
+        updates = updates.filter(version__lt=before)
+    rows = list(updates[: TIMELINE_PAGE + 1])
+    shown = rows[:TIMELINE_PAGE]
+    return TimelinePage(shown, shown[-1].version if len(rows) > TIMELINE_PAGE else None)
 
 
 def action_updates_since(*, action: Action, version: int) -> QuerySet[ActionUpdate]:

@@ -43,10 +43,18 @@ def my_actions_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 def action_detail_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     user = request.user
     action = get_action_for_user(user=user, number=number)
+    before = request.GET.get("before", "")
+    timeline = action_timeline(action=action, before=int(before) if before.isdigit() else None)
     return render(
         request,
         "actions/action_detail.html",
-        {"action": action, "timeline": action_timeline(action=action), "can_update": can_update_action(user, action)},
+        {
+            "action": action,
+            "timeline": timeline.updates,
+            "older_than": timeline.older_than,
+            "newer": before.isdigit(),
+            "can_update": can_update_action(user, action),
+        },
     )
 
 

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -275,11 +276,36 @@ def test_the_timeline_runs_the_same_queries_however_many_updates(
     client.force_login(officer)
 
     # session, user, 2 permission queries, the action, its leads, themes, partners, milestones,
-    # the insights that inform it, and the timeline with its authors.
+    # the insights that inform it, and one page of the timeline with its authors.
     with django_assert_num_queries(11):
         response = client.get(reverse("actions:detail", kwargs={"number": 9}))
 
-    assert response.content.decode().count("app-timeline__item") == updates
+    assert response.content.decode().count("app-timeline__item") == min(updates, 20)
+
+
+def test_the_timeline_shows_twenty_updates_at_a_time_newest_first(client, officer, led_action):
+    for version in range(2, 47):
+        ActionUpdate.objects.create(
+            action=led_action,
+            version=version,
+            old_status=Status.ON_TRACK,
+            new_status=Status.ON_TRACK,
+            old_progress=25,
+            new_progress=25,
+            narrative=f"Note number {version}.",
+        )
+    client.force_login(officer)
+    url = reverse("actions:detail", kwargs={"number": 9})
+
+    pages = [client.get(url).content.decode()]
+    while 'rel="next"' in pages[-1]:
+        older = re.search(r'href="\?before=(\d+)#timeline"', pages[-1]).group(1)
+        pages.append(client.get(f"{url}?before={older}").content.decode())
+
+    shown = [[int(n) for n in re.findall(r"Note number (\d+)\.", page)] for page in pages]
+    assert shown == [list(range(46, 26, -1)), list(range(26, 6, -1)), list(range(6, 1, -1))]
+    assert "Latest updates" not in pages[0]
+    assert "Latest updates" in pages[1]
 
 
 @time_machine.travel(datetime.date(2026, 11, 26), tick=False)
