@@ -49,8 +49,8 @@ def declare_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     they are shown only who is applying and for what, so they can tell."""
     assignment = get_assignment_for_user(user=request.user, pk=pk)
     if assignment.declared_at is not None:
-        return redirect(assignment.get_absolute_url())
-    form = DeclarationForm(request.POST or None)
+        return redirect("funding:assessments" if assignment.has_conflict else assignment.get_absolute_url())
+    form = DeclarationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             assignment = assignment_declare(

@@ -259,12 +259,13 @@ def assessment_overview(application: Application) -> tuple[list[AssessmentLine],
     selector prefetched (no further queries)."""
     total_weight = sum(criterion.weight for criterion in application.round.criteria.all())
     lines = []
+    total_points, sent = 0, 0
     for assignment in application.assignments.all():
         score = None
         if assignment.submitted_at is not None:
             points = sum((s.score or 0) * s.criterion.weight for s in assignment.scores.all())
             score = weighted_percent(points, 1, total_weight)
+            total_points, sent = total_points + points, sent + 1
         lines.append(AssessmentLine(assignment, score))
-    sent = [line.score for line in lines if line.score is not None]
-    mean = (sum(sent, start=Decimal(0)) / len(sent)).quantize(Decimal("0.1")) if sent else None
-    return lines, mean
+    # Rounded once, from the exact total, as the panel does, so both pages show the same figure.
+    return lines, weighted_percent(total_points, sent, total_weight)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from funding.forms import ReportForm
@@ -105,11 +106,11 @@ def report_insight_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         "summary": report.what_happened,
         "quote": report.story,
         "source": Source.GRANT_REPORT,
-        "heard_on": report.submitted_at.date(),
+        "heard_on": timezone.localdate(report.submitted_at),
         "ward": wards[0].pk if len(wards) == 1 else None,
         "people_count": report.people_reached or None,
     }
-    form = InsightForm(request.POST or None, initial=initial)
+    form = InsightForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             insight = grant_report_raise_insight(actor=request.user, report=report, fields=form.to_fields())

@@ -685,7 +685,8 @@ def assessment_reminders_queue(*, today: datetime.date) -> int:
     outstanding = (
         Assignment.objects.filter(
             submitted_at__isnull=True,
-            application__state__in=ASSIGNABLE,
+            # Only what can be scored now: before assessment starts there is nothing to do.
+            application__state__in=SCORING,
             assigned_at__date__lte=today - datetime.timedelta(days=ASSESSMENT_GRACE_DAYS),
         )
         .exclude(has_conflict=True)

@@ -8,8 +8,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from funding.models import Application, Attachment, Fund, Priority, Round
-from tests.factories import OrganisationFactory
+from funding.models import (
+    Application,
+    AssessmentCriterion,
+    Assignment,
+    Attachment,
+    BudgetLine,
+    Fund,
+    GrantReport,
+    Payment,
+    Priority,
+    ReportSpend,
+    Round,
+    Score,
+)
+from funding.workflow import State
+from healthyplaces.accounts.roles import Role
+from tests.factories import OrganisationFactory, UserFactory
 
 
 class FundFactory(DjangoModelFactory[Fund]):
@@ -91,6 +106,89 @@ def attach_required_documents(application: Application) -> None:
     AttachmentFactory(
         application=application, kind=Attachment.Kind.SAFEGUARDING_POLICY, original_name="Safeguarding policy.pdf"
     )
+
+
+class BudgetLineFactory(DjangoModelFactory[BudgetLine]):
+    class Meta:
+        model = BudgetLine
+
+    application = factory.SubFactory(ApplicationFactory)
+    item = factory.Sequence(lambda n: f"Budget item {n}")
+    amount = Decimal("250")
+
+
+class CriterionFactory(DjangoModelFactory[AssessmentCriterion]):
+    class Meta:
+        model = AssessmentCriterion
+
+    round = factory.SubFactory(RoundFactory)
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    weight = 1
+    position = factory.Sequence(lambda n: n)
+
+
+class AssignmentFactory(DjangoModelFactory[Assignment]):
+    """Assigned, not yet declared; declared=True for "no conflict", declared="conflict" for one."""
+
+    class Meta:
+        model = Assignment
+        skip_postgeneration_save = True
+
+    application = factory.SubFactory(ApplicationFactory, state=State.IN_ASSESSMENT)
+    assessor = factory.SubFactory(UserFactory, roles=[Role.ASSESSOR])
+
+    class Params:
+        declared = factory.Trait(has_conflict=False, declared_at=factory.LazyFunction(timezone.now))
+        conflicted = factory.Trait(
+            has_conflict=True,
+            conflict_details="My sister chairs the group",
+            declared_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class ScoreFactory(DjangoModelFactory[Score]):
+    class Meta:
+        model = Score
+
+    assignment = factory.SubFactory(AssignmentFactory, declared=True)
+    criterion = factory.SubFactory(CriterionFactory)
+    score = 3
+    comment = ""
+
+
+def sent_scores(assignment: Assignment, scores: dict[AssessmentCriterion, int], comment: str = "") -> Assignment:
+    """An assessor's scores as sent: one per criterion, submitted now."""
+    for criterion, value in scores.items():
+        ScoreFactory(assignment=assignment, criterion=criterion, score=value, comment=comment)
+    assignment.submitted_at = timezone.now()
+    assignment.save(update_fields=["submitted_at"])
+    return assignment
+
+
+class PaymentFactory(DjangoModelFactory[Payment]):
+    class Meta:
+        model = Payment
+
+    application = factory.SubFactory(ApplicationFactory, state=State.PAID, amount_awarded=Decimal("500"))
+    amount = Decimal("250")
+    paid_on = factory.LazyFunction(timezone.localdate)
+
+
+class GrantReportFactory(DjangoModelFactory[GrantReport]):
+    class Meta:
+        model = GrantReport
+
+    application = factory.SubFactory(ApplicationFactory, state=State.REPORT_DUE)
+    what_happened = ""
+
+
+class ReportSpendFactory(DjangoModelFactory[ReportSpend]):
+    class Meta:
+        model = ReportSpend
+
+    report = factory.SubFactory(GrantReportFactory)
+    budget_line = factory.SubFactory(BudgetLineFactory)
+    amount_spent = Decimal("200")
 
 
 # The first bytes of each type of document we accept, enough for funding.files to recognise it.
