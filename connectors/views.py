@@ -1,0 +1,322 @@
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from connectors.forms import ConnectorForm, ConversationForm, PlaceForm, insight_initial_from
+from connectors.open_referral import open_referral_data
+from connectors.permissions import (
+    can_add_place,
+    can_change_place,
+    can_manage_connectors,
+    can_record_conversation,
+    can_view_conversations,
+)
+from connectors.selectors import (
+    connector_list,
+    connectors_user_may_record_for,
+    conversation_list,
+    coverage_since,
+    get_connector_for_user,
+    get_conversation_for_user,
+    get_place_for_user,
+    place_list,
+    place_recent_conversations,
+    places_on_map,
+    ward_coverage,
+)
+from connectors.services import (
+    ConnectorsConflict,
+    connector_create,
+    connector_update,
+    conversation_create,
+    conversation_raise_insight,
+    place_create,
+    place_update,
+)
+from healthyplaces.core.http import AuthenticatedHttpRequest
+from healthyplaces.core.pagination import paginate
+from insights.forms import InsightForm
+from insights.permissions import can_add_insight
+
+PER_PAGE = 25
+
+
+class HasUrl(Protocol):
+    def get_absolute_url(self) -> str: ...
+
+
+CONFLICT = (
+    "Someone else changed this while you were editing. Your changes have not been saved; "
+    "check the page, then save again to keep your answers."
+)
+
+
+def _form_page(
+    request: AuthenticatedHttpRequest,
+    form: forms.Form,
+    save: Callable[[], HasUrl],
+    done: str,
+    template: str,
+    context: dict[str, Any],
+    current_version: Callable[[], int] | None = None,
+) -> HttpResponse:
+    """A GOV.UK form page: on a valid POST call save(); a conflict or a validation error goes back
+    to the form with every answer kept, and success goes to the saved record."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save()
+        except ConnectorsConflict:
+            if current_version is not None:
+                # The next save is then a deliberate choice to overwrite what the other person saved.
+                data = request.POST.copy()
+                data["version"] = str(current_version())
+                form.data = data
+            form.add_error(None, CONFLICT)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect(saved.get_absolute_url())
+    return render(request, template, {"form": form, **context})
+
+
+def _map_settings() -> dict[str, str]:
+    return {"map_tile_url": settings.MAP_TILE_URL, "map_attribution": settings.MAP_ATTRIBUTION}
+
+
+@login_required
+def coverage_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = ward_coverage(user=request.user, today=today)
+    places = places_on_map(user=request.user)
+    return render(
+        request,
+        "connectors/coverage.html",
+        {"rows": rows, "since": coverage_since(today), "today": today, "places": places, **_map_settings()},
+    )
+
+
+# --- places ---------------------------------------------------------------------------------------
+
+
+@login_required
+def place_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    place_filter, places = place_list(user=request.user, params=request.GET)
+    return render(
+        request,
+        "connectors/place_list.html",
+        {
+            **paginate(request, places, PER_PAGE),
+            "filter": place_filter,
+            "can_add": can_add_place(request.user),
+            **_map_settings(),
+        },
+    )
+
+
+@login_required
+def place_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    place = get_place_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "connectors/place_detail.html",
+        {
+            "place": place,
+            "conversations": place_recent_conversations(user=request.user, place=place),
+            "activities": place.activities.select_related("organisation"),
+            "can_change": can_change_place(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def place_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_add_place(request.user):
+        raise PermissionDenied
+    form = PlaceForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        lambda: place_create(actor=request.user, fields=form.to_fields()),
+        "Place added",
+        "connectors/place_form.html",
+        {"heading": "Add a place", "back": reverse("connectors:places")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def place_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    place = get_place_for_user(user=request.user, pk=pk)
+    if not can_change_place(request.user):
+        raise PermissionDenied
+    form = PlaceForm(request.POST or None, initial=PlaceForm.initial_for(place))
+    return _form_page(
+        request,
+        form,
+        lambda: place_update(
+            actor=request.user,
+            place=place,
+            expected_version=form.cleaned_data["version"] or 0,
+            fields=form.to_fields(),
+        ),
+        "Place updated",
+        "connectors/place_form.html",
+        {"heading": f"Change {place}", "back": place.get_absolute_url()},
+        current_version=lambda: type(place).objects.values_list("version", flat=True).get(pk=place.pk),
+    )
+
+
+# --- connectors -----------------------------------------------------------------------------------
+
+
+@login_required
+def connector_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    connector_filter, connectors = connector_list(user=request.user, params=request.GET)
+    return render(
+        request,
+        "connectors/connector_list.html",
+        {
+            **paginate(request, connectors, PER_PAGE),
+            "filter": connector_filter,
+            "can_manage": can_manage_connectors(request.user),
+        },
+    )
+
+
+@login_required
+def connector_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    connector = get_connector_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "connectors/connector_detail.html",
+        {"connector": connector, "can_manage": can_manage_connectors(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def connector_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_manage_connectors(request.user):
+        raise PermissionDenied
+    form = ConnectorForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        lambda: connector_create(actor=request.user, fields=form.to_fields()),
+        "Connector added",
+        "connectors/connector_form.html",
+        {"heading": "Add a connector", "back": reverse("connectors:connectors")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def connector_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    connector = get_connector_for_user(user=request.user, pk=pk)
+    if not can_manage_connectors(request.user):
+        raise PermissionDenied
+    form = ConnectorForm(request.POST or None, initial=ConnectorForm.initial_for(connector))
+    return _form_page(
+        request,
+        form,
+        lambda: connector_update(
+            actor=request.user,
+            connector=connector,
+            expected_version=form.cleaned_data["version"] or 0,
+            fields=form.to_fields(),
+        ),
+        "Connector updated",
+        "connectors/connector_form.html",
+        {"heading": f"Change {connector}", "back": connector.get_absolute_url()},
+        current_version=lambda: type(connector).objects.values_list("version", flat=True).get(pk=connector.pk),
+    )
+
+
+# --- conversations --------------------------------------------------------------------------------
+
+
+@login_required
+def conversation_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    conversation_filter, conversations = conversation_list(user=request.user, params=request.GET)
+    return render(
+        request,
+        "connectors/conversation_list.html",
+        {
+            **paginate(request, conversations, PER_PAGE),
+            "filter": conversation_filter,
+            "can_record": can_record_conversation(request.user),
+        },
+    )
+
+
+@login_required
+def conversation_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for_user(user=request.user, pk=pk)
+    return render(request, "connectors/conversation_detail.html", {"conversation": conversation})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not (can_record_conversation(request.user) and can_view_conversations(request.user)):
+        raise PermissionDenied
+    connectors = connectors_user_may_record_for(request.user)
+    if not connectors.exists():
+        return render(request, "connectors/conversation_no_connector.html", status=200)
+    form = ConversationForm(request.POST or None, connectors=connectors)
+    return _form_page(
+        request,
+        form,
+        lambda: conversation_create(actor=request.user, fields=form.to_fields()),
+        "Conversation recorded",
+        "connectors/conversation_form.html",
+        {"heading": "Record a conversation", "back": reverse("connectors:conversations")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation_raise_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for_user(user=request.user, pk=pk)
+    if not can_add_insight(request.user):
+        raise PermissionDenied
+    form = InsightForm(request.POST or None, initial=insight_initial_from(conversation))
+    if request.method == "POST" and form.is_valid():
+        try:
+            insight = conversation_raise_insight(actor=request.user, conversation=conversation, fields=form.to_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Insight “{insight.title}” raised")
+            if request.POST.get("another"):
+                return redirect("connectors:raise_insights", pk=conversation.pk)
+            return redirect(conversation)
+    return render(
+        request,
+        "connectors/conversation_raise.html",
+        {
+            "form": form,
+            "conversation": conversation,
+            "heading": "Raise an insight",
+            "back": conversation.get_absolute_url(),
+        },
+    )
+
+
+def open_referral_view(request: HttpRequest) -> JsonResponse:
+    """Public: places and activities hold no personal data."""
+    response = JsonResponse(open_referral_data(), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
