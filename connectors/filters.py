@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q, QuerySet
 
-from connectors.models import Connector, Conversation, Ownership, Place, PlaceKind
+from connectors.models import Connector, Conversation, ForumMeeting, MentoringPair, Ownership, Place, PlaceKind
 from healthyplaces.core.filters import GovukDateFilter
 from healthyplaces.core.forms import FilterForm
 from healthyplaces.vocabulary.models import Theme, Ward
@@ -50,3 +50,22 @@ class ConversationFilter(django_filters.FilterSet):
         model = Conversation
         form = FilterForm
         fields = ("ward", "theme", "held_from", "held_to")
+
+
+class ForumMeetingFilter(django_filters.FilterSet):
+    held_from = GovukDateFilter(label="Held on or after", field_name="held_on", lookup_expr="gte")
+    held_to = GovukDateFilter(label="Held on or before", field_name="held_on", lookup_expr="lte")
+
+    class Meta:
+        model = ForumMeeting
+        form = FilterForm
+        fields = ("held_from", "held_to")
+
+
+class MentoringPairFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=MentoringPair.Status.choices, empty_label="Any status")
+
+    class Meta:
+        model = MentoringPair
+        form = FilterForm
+        fields = ("status",)

@@ -3,8 +3,8 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 
-from connectors.models import POSTCODE, Connector, Conversation, Ownership, Place, PlaceKind
-from connectors.services import ConnectorFields, ConversationFields, PlaceFields
+from connectors.models import POSTCODE, Connector, Conversation, MentoringPair, Ownership, Place, PlaceKind
+from connectors.services import ConnectorFields, ConversationFields, ForumMeetingFields, PlaceFields
 from healthyplaces.accounts.models import User
 from healthyplaces.accounts.roles import Role
 from healthyplaces.core.forms import GovukDateField
@@ -215,3 +215,111 @@ def insight_initial_from(conversation: Conversation) -> dict[str, Any]:
         "themes": list(conversation.themes.all()),
         "population_groups": list(conversation.population_groups.all()),
     }
+
+
+AGREED_ACTION_ROWS = 5
+
+
+class ForumMeetingForm(forms.Form):
+    held_on = GovukDateField(label="Date of the meeting", help_text="For example, 14 11 2026")
+    place = forms.ModelChoiceField(
+        label="Where it was held",
+        queryset=Place.objects.only("name"),
+        required=False,
+        empty_label="Online or elsewhere",
+    )
+    attendance = _count("Number attending")
+    agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    minutes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 8}), help_text="What was discussed and decided"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for row in range(1, AGREED_ACTION_ROWS + 1):
+            self.fields[f"action_{row}"] = forms.CharField(label=f"Action {row} agreed", required=False, max_length=300)
+            self.fields[f"owner_{row}"] = forms.CharField(
+                label=f"Who owns action {row}",
+                required=False,
+                max_length=200,
+                help_text="A name or a group, for example the youth club",
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for row in range(1, AGREED_ACTION_ROWS + 1):
+            action, owner = cleaned.get(f"action_{row}"), cleaned.get(f"owner_{row}")
+            if action and not owner:
+                self.add_error(f"owner_{row}", f"Enter who owns action {row}")
+            elif owner and not action:
+                self.add_error(f"action_{row}", f"Enter what action {row} is, or remove its owner")
+        return cleaned
+
+    def to_fields(self) -> ForumMeetingFields:
+        data = self.cleaned_data
+        rows = range(1, AGREED_ACTION_ROWS + 1)
+        return ForumMeetingFields(
+            held_on=data["held_on"],
+            place=data["place"],
+            attendance=data["attendance"],
+            agenda=data["agenda"],
+            minutes=data["minutes"],
+            agreed_actions=[(data[f"action_{n}"], data[f"owner_{n}"]) for n in rows if data[f"action_{n}"]],
+        )
+
+
+class ForumMemberForm(forms.Form):
+    name = forms.CharField(
+        max_length=200,
+        error_messages={"required": "Enter the member's name"},
+        help_text="As they would like it shown to the network",
+    )
+    joined_on = GovukDateField(label="Date joined")
+
+
+def _people() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).order_by("full_name", "email")
+
+
+class MentoringPairForm(forms.Form):
+    statutory_leader = forms.ModelChoiceField(
+        label="Statutory sector leader",
+        queryset=User.objects.none(),
+        empty_label="Choose a person",
+        error_messages={"required": "Select the statutory sector leader"},
+    )
+    vcse_leader = forms.ModelChoiceField(
+        label="Voluntary and community sector (VCSE) leader",
+        queryset=User.objects.none(),
+        empty_label="Choose a person",
+        error_messages={"required": "Select the VCSE leader"},
+    )
+    started_on = GovukDateField(label="Start date")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("statutory_leader", "vcse_leader"):
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = _people()  # type: ignore[type-arg]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("statutory_leader") and cleaned.get("statutory_leader") == cleaned.get("vcse_leader"):
+            self.add_error("vcse_leader", "Choose two different people")
+        return cleaned
+
+
+class CheckInForm(forms.Form):
+    held_on = GovukDateField(label="Date of the check-in")
+    note = forms.CharField(
+        label="Short note",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you talked about, in a sentence or two. Up to 500 characters.",
+        error_messages={"required": "Enter a short note", "max_length": "The note must be 500 characters or fewer"},
+    )
+
+
+class PairStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status of the pair", choices=MentoringPair.Status.choices, widget=forms.RadioSelect
+    )

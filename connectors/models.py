@@ -169,6 +169,10 @@ class ForumMember(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        # Members are listed on the forum's page.
+        return reverse("connectors:forum")
+
 
 class ForumMeeting(models.Model):
     held_on = models.DateField("date")

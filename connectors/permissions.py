@@ -1,6 +1,7 @@
 """Who may do what in the connector network. Roles carry the permissions (see
 migrations/0002_role_permissions.py); mentoring pairs are seen by their two members too."""
 
+from connectors.models import MentoringPair
 from healthyplaces.accounts.models import User
 
 
@@ -47,6 +48,14 @@ def can_record_forum_meeting(user: User) -> bool:
     return user.is_authenticated and user.has_perm("connectors.add_forummeeting")
 
 
+def can_manage_forum_members(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("connectors.add_forummember")
+
+
 def can_manage_mentoring(user: User) -> bool:
     """Programme admins see every pair and set pairs up; everyone else sees only their own."""
     return user.is_authenticated and user.has_perm("connectors.manage_mentoring")
+
+
+def is_in_pair(user: User, pair: MentoringPair) -> bool:
+    return user.is_authenticated and user.pk in (pair.statutory_leader_id, pair.vcse_leader_id)

@@ -6,15 +6,23 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Model, Prefetch, QuerySet, Sum
+from django.db.models import Count, Max, Model, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
-from connectors.filters import ConnectorFilter, ConversationFilter, PlaceFilter
-from connectors.models import Connector, Conversation, Place
+from connectors.filters import (
+    ConnectorFilter,
+    ConversationFilter,
+    ForumMeetingFilter,
+    MentoringPairFilter,
+    PlaceFilter,
+)
+from connectors.models import Connector, Conversation, ForumMeeting, ForumMember, MentoringPair, Place
 from connectors.permissions import (
+    can_manage_mentoring,
     can_record_for_any_connector,
     can_view_connectors,
     can_view_conversations,
+    can_view_forum,
     can_view_network,
 )
 from healthyplaces.accounts.models import User
@@ -163,3 +171,44 @@ def places_on_map(*, user: User) -> QuerySet[Place]:
     if not can_view_network(user):
         raise PermissionDenied
     return Place.objects.filter(latitude__isnull=False).select_related("ward").order_by("name", "pk")
+
+
+def forum_meeting_list(*, user: User, params: Any) -> tuple[ForumMeetingFilter, QuerySet[ForumMeeting]]:
+    if not can_view_forum(user):
+        raise PermissionDenied
+    meeting_filter = ForumMeetingFilter(params, queryset=ForumMeeting.objects.all())
+    return meeting_filter, meeting_filter.qs.select_related("place").annotate(
+        actions_agreed=Count("agreed_actions")
+    ).order_by("-held_on", "-pk")
+
+
+def get_forum_meeting_for_user(*, user: User, pk: int) -> ForumMeeting:
+    if not can_view_forum(user):
+        raise PermissionDenied
+    return _get(ForumMeeting.objects.select_related("place", "recorded_by").prefetch_related("agreed_actions"), pk)
+
+
+def forum_members(*, user: User) -> QuerySet[ForumMember]:
+    if not can_view_forum(user):
+        raise PermissionDenied
+    return ForumMember.objects.filter(active=True).order_by("name", "pk")
+
+
+def mentoring_pairs_visible_to(user: User) -> QuerySet[MentoringPair]:
+    """Programme admins see every pair; anyone else only the pairs they are in."""
+    if can_manage_mentoring(user):
+        return MentoringPair.objects.all()
+    return MentoringPair.objects.filter(Q(statutory_leader=user) | Q(vcse_leader=user))
+
+
+def mentoring_pair_list(*, user: User, params: Any) -> tuple[MentoringPairFilter, QuerySet[MentoringPair]]:
+    pair_filter = MentoringPairFilter(params, queryset=mentoring_pairs_visible_to(user))
+    return pair_filter, pair_filter.qs.select_related("statutory_leader", "vcse_leader").annotate(
+        check_in_count=Count("check_ins"), last_check_in=Max("check_ins__held_on")
+    ).order_by("-started_on", "-pk")
+
+
+def get_mentoring_pair_for_user(*, user: User, pk: int) -> MentoringPair:
+    """404 for a pair the user is not in, so its existence is not told either."""
+    queryset = mentoring_pairs_visible_to(user).select_related("statutory_leader", "vcse_leader")
+    return _get(queryset.prefetch_related("check_ins__recorded_by"), pk)

@@ -11,13 +11,26 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 
-from connectors.models import Connector, Conversation, Place
+from connectors.models import (
+    CheckIn,
+    Connector,
+    Conversation,
+    ForumAction,
+    ForumMeeting,
+    ForumMember,
+    MentoringPair,
+    Place,
+)
 from connectors.permissions import (
     can_add_place,
     can_change_place,
     can_manage_connectors,
+    can_manage_forum_members,
+    can_manage_mentoring,
     can_record_conversation,
     can_record_for_any_connector,
+    can_record_forum_meeting,
+    is_in_pair,
 )
 from healthyplaces.accounts.models import User
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
@@ -159,3 +172,80 @@ def conversation_raise_insight(*, actor: User, conversation: Conversation, field
     """An insight raised from a conversation, through the insights bank's own service, linked back
     to the conversation it came from. Called again for each further insight from the same one."""
     return insight_create(actor=actor, fields=fields, conversation=conversation)
+
+
+@dataclass
+class ForumMeetingFields:
+    held_on: datetime.date
+    attendance: int
+    place: Place | None = None
+    agenda: str = ""
+    minutes: str = ""
+    # (what was agreed, who owns it)
+    agreed_actions: Sequence[tuple[str, str]] = field(default_factory=list)
+
+
+@transaction.atomic
+def forum_meeting_create(*, actor: User, fields: ForumMeetingFields) -> ForumMeeting:
+    """The forum is community-led: connectors record its meetings as well as officers."""
+    if not can_record_forum_meeting(actor):
+        raise PermissionDenied("Only connectors, officers and programme admins can record forum meetings")
+    meeting = ForumMeeting(recorded_by=actor)
+    values = asdict(fields)
+    values.pop("agreed_actions")
+    values["place"] = fields.place
+    _write(meeting, values, {})
+    for description, owner in fields.agreed_actions:
+        agreed = ForumAction(meeting=meeting, description=description.strip(), owner=owner.strip())
+        agreed.full_clean()
+        agreed.save()
+    return meeting
+
+
+@transaction.atomic
+def forum_member_add(*, actor: User, name: str, joined_on: datetime.date) -> ForumMember:
+    if not can_manage_forum_members(actor):
+        raise PermissionDenied("Only officers and programme admins can change the forum's members")
+    member = ForumMember(name=name.strip(), joined_on=joined_on)
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def mentoring_pair_create(
+    *, actor: User, statutory_leader: User, vcse_leader: User, started_on: datetime.date
+) -> MentoringPair:
+    if not can_manage_mentoring(actor):
+        raise PermissionDenied("Only programme admins set up mentoring pairs")
+    if statutory_leader == vcse_leader:
+        raise ValidationError({"vcse_leader": "Choose two different people"})
+    pair = MentoringPair(statutory_leader=statutory_leader, vcse_leader=vcse_leader, started_on=started_on)
+    pair.full_clean()
+    pair.save()
+    return pair
+
+
+def _check_pair_access(actor: User, pair: MentoringPair) -> None:
+    if not is_in_pair(actor, pair):
+        raise PermissionDenied("Only the two people in a mentoring pair record its check-ins and status")
+
+
+@transaction.atomic
+def check_in_add(*, actor: User, pair: MentoringPair, held_on: datetime.date, note: str) -> CheckIn:
+    _check_pair_access(actor, pair)
+    check_in = CheckIn(pair=pair, held_on=held_on, note=note.strip(), recorded_by=actor)
+    check_in.full_clean()
+    check_in.save()
+    return check_in
+
+
+@transaction.atomic
+def mentoring_pair_set_status(*, actor: User, pair: MentoringPair, status: str) -> MentoringPair:
+    if not (is_in_pair(actor, pair) or can_manage_mentoring(actor)):
+        raise PermissionDenied("Only the pair or a programme admin change a pair's status")
+    if status not in MentoringPair.Status.values:
+        raise ValidationError({"status": "Select a status"})
+    pair.status = status
+    pair.save(update_fields=["status"])
+    return pair

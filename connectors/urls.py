@@ -19,4 +19,11 @@ urlpatterns = [
     path("connectors/conversations/add/", views.conversation_add_view, name="conversation_add"),
     path("connectors/conversations/<int:pk>/", views.conversation_detail_view, name="conversation"),
     path("connectors/conversations/<int:pk>/insights/", views.conversation_raise_view, name="raise_insights"),
+    path("connectors/forum/", views.forum_view, name="forum"),
+    path("connectors/forum/meetings/add/", views.forum_meeting_add_view, name="meeting_add"),
+    path("connectors/forum/meetings/<int:pk>/", views.forum_meeting_detail_view, name="meeting"),
+    path("connectors/forum/members/add/", views.forum_member_add_view, name="member_add"),
+    path("connectors/mentoring/", views.mentoring_view, name="mentoring"),
+    path("connectors/mentoring/add/", views.mentoring_pair_add_view, name="pair_add"),
+    path("connectors/mentoring/<int:pk>/", views.mentoring_pair_view, name="pair"),
 ]

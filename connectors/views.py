@@ -12,23 +12,43 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from connectors.forms import ConnectorForm, ConversationForm, PlaceForm, insight_initial_from
+from connectors.forms import (
+    CheckInForm,
+    ConnectorForm,
+    ConversationForm,
+    ForumMeetingForm,
+    ForumMemberForm,
+    MentoringPairForm,
+    PairStatusForm,
+    PlaceForm,
+    insight_initial_from,
+)
 from connectors.open_referral import open_referral_data
 from connectors.permissions import (
     can_add_place,
     can_change_place,
     can_manage_connectors,
+    can_manage_forum_members,
+    can_manage_mentoring,
     can_record_conversation,
+    can_record_forum_meeting,
     can_view_conversations,
+    can_view_forum,
+    is_in_pair,
 )
 from connectors.selectors import (
     connector_list,
     connectors_user_may_record_for,
     conversation_list,
     coverage_since,
+    forum_meeting_list,
+    forum_members,
     get_connector_for_user,
     get_conversation_for_user,
+    get_forum_meeting_for_user,
+    get_mentoring_pair_for_user,
     get_place_for_user,
+    mentoring_pair_list,
     place_list,
     place_recent_conversations,
     places_on_map,
@@ -36,10 +56,15 @@ from connectors.selectors import (
 )
 from connectors.services import (
     ConnectorsConflict,
+    check_in_add,
     connector_create,
     connector_update,
     conversation_create,
     conversation_raise_insight,
+    forum_meeting_create,
+    forum_member_add,
+    mentoring_pair_create,
+    mentoring_pair_set_status,
     place_create,
     place_update,
 )
@@ -320,3 +345,125 @@ def open_referral_view(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(open_referral_data(), json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+# --- the community forum --------------------------------------------------------------------------
+
+
+@login_required
+def forum_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    meeting_filter, meetings = forum_meeting_list(user=request.user, params=request.GET)
+    return render(
+        request,
+        "connectors/forum_meeting_list.html",
+        {
+            **paginate(request, meetings, PER_PAGE),
+            "filter": meeting_filter,
+            "members": forum_members(user=request.user),
+            "can_record": can_record_forum_meeting(request.user),
+            "can_manage_members": can_manage_forum_members(request.user),
+        },
+    )
+
+
+@login_required
+def forum_meeting_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = get_forum_meeting_for_user(user=request.user, pk=pk)
+    return render(request, "connectors/forum_meeting_detail.html", {"meeting": meeting})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def forum_meeting_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not (can_record_forum_meeting(request.user) and can_view_forum(request.user)):
+        raise PermissionDenied
+    form = ForumMeetingForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        lambda: forum_meeting_create(actor=request.user, fields=form.to_fields()),
+        "Forum meeting recorded",
+        "connectors/forum_meeting_form.html",
+        {"heading": "Record a forum meeting", "back": reverse("connectors:forum")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def forum_member_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_manage_forum_members(request.user):
+        raise PermissionDenied
+    form = ForumMemberForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        lambda: forum_member_add(actor=request.user, **form.cleaned_data),
+        "Member added to the forum",
+        "connectors/forum_member_form.html",
+        {"heading": "Add a forum member", "back": reverse("connectors:forum")},
+    )
+
+
+# --- mentoring ------------------------------------------------------------------------------------
+
+
+@login_required
+def mentoring_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    pair_filter, pairs = mentoring_pair_list(user=request.user, params=request.GET)
+    return render(
+        request,
+        "connectors/mentoring_pair_list.html",
+        {**paginate(request, pairs, PER_PAGE), "filter": pair_filter, "can_manage": can_manage_mentoring(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mentoring_pair_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_manage_mentoring(request.user):
+        raise PermissionDenied
+    form = MentoringPairForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        lambda: mentoring_pair_create(actor=request.user, **form.cleaned_data),
+        "Mentoring pair set up",
+        "connectors/mentoring_pair_form.html",
+        {"heading": "Set up a mentoring pair", "back": reverse("connectors:mentoring")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mentoring_pair_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The pair's page, where either of the two records a check-in or changes the status."""
+    pair = get_mentoring_pair_for_user(user=request.user, pk=pk)
+    in_pair = is_in_pair(request.user, pair)
+    # Two forms on the page; a hidden "form" field says which was sent.
+    sent = request.POST.get("form") if request.method == "POST" else None
+    check_in_form = CheckInForm(request.POST if sent == "check_in" else None, prefix="check_in")
+    status_form = PairStatusForm(
+        request.POST if sent == "status" else None, initial={"status": pair.status}, prefix="pair"
+    )
+    if request.method == "POST":
+        if not (in_pair or (sent == "status" and can_manage_mentoring(request.user))):
+            raise PermissionDenied
+        if sent == "check_in" and check_in_form.is_valid():
+            check_in_add(actor=request.user, pair=pair, **check_in_form.cleaned_data)
+            messages.success(request, "Check-in recorded")
+            return redirect(pair)
+        if sent == "status" and status_form.is_valid():
+            mentoring_pair_set_status(actor=request.user, pair=pair, status=status_form.cleaned_data["status"])
+            messages.success(request, "Status updated")
+            return redirect(pair)
+    return render(
+        request,
+        "connectors/mentoring_pair_detail.html",
+        {
+            "pair": pair,
+            "in_pair": in_pair,
+            "form": check_in_form,
+            "status_form": status_form,
+            "can_change_status": in_pair or can_manage_mentoring(request.user),
+        },
+    )

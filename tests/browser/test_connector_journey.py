@@ -8,7 +8,7 @@ from django.utils import timezone
 from connectors.models import Conversation
 from healthyplaces.accounts.roles import Role
 from insights.models import Insight
-from tests.connectors.factories import ConnectorFactory, PlaceFactory
+from tests.connectors.factories import ConnectorFactory, ForumMeetingFactory, MentoringPairFactory, PlaceFactory
 from tests.factories import TEST_PASSWORD, PopulationGroupFactory, ThemeFactory, UserFactory, WardFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -115,4 +115,55 @@ def test_a_connector_records_a_conversation_raises_an_insight_and_coverage_count
     page.goto(reverse("connectors:coverage"))
     page.wait_for_selector(".leaflet-marker-icon")
     assert ward_row(page, "Riverside") == ["1", "2", "1", "8", "None"]
+    assert_accessible(page)
+
+
+def test_every_other_network_page_is_accessible(page, live_server, assert_accessible):
+    admin = UserFactory(email="admin@example.org", full_name="Ada Admin", roles=[Role.PROGRAMME_ADMIN])
+    vcse = UserFactory(full_name="Vi Vcse", roles=[Role.COMMUNITY_GROUP_MEMBER])
+    ward = WardFactory(name="Riverside")
+    place = PlaceFactory(name="Riverside Hub", ward=ward)
+    connector = ConnectorFactory(name="Cass Connector", wards=[ward], places=[place])
+    meeting = ForumMeetingFactory(place=place)
+    meeting.agreed_actions.create(description="Map the benches", owner="Amal")
+    pair = MentoringPairFactory(statutory_leader=admin, vcse_leader=vcse)
+    sign_in(page, "admin@example.org")
+
+    for url in (
+        reverse("connectors:place_add"),
+        reverse("connectors:place_edit", kwargs={"pk": place.pk}),
+        reverse("connectors:connector_add"),
+        reverse("connectors:connector_edit", kwargs={"pk": connector.pk}),
+        connector.get_absolute_url(),
+        reverse("connectors:forum"),
+        meeting.get_absolute_url(),
+        reverse("connectors:member_add"),
+        reverse("connectors:mentoring"),
+        reverse("connectors:pair_add"),
+    ):
+        page.goto(url)
+        assert_accessible(page)
+
+    # Error states, by keyboard.
+    page.goto(reverse("connectors:meeting_add"))
+    assert_accessible(page)
+    page.get_by_label("Action 1 agreed").fill("Ask about the hall")
+    page.get_by_label("Action 1 agreed").press("Enter")
+    page.wait_for_selector(".govuk-error-summary")
+    assert_accessible(page)
+    page.get_by_role("link", name="Enter who owns action 1").press("Enter")
+    assert page.evaluate("document.activeElement.name") == "owner_1"
+
+    page.goto(pair.get_absolute_url())
+    assert_accessible(page)
+    page.get_by_label("Short note").fill("Shared a list of venues")
+    page.get_by_role("button", name="Save check-in").press("Enter")
+    page.wait_for_selector(".govuk-error-summary")
+    assert_accessible(page)
+    page.get_by_label("Day").fill("3")
+    page.get_by_label("Month").fill("11")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_role("button", name="Save check-in").press("Enter")
+    page.wait_for_selector(".govuk-notification-banner")
+    assert page.get_by_text("Shared a list of venues").is_visible()
     assert_accessible(page)

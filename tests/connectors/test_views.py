@@ -5,10 +5,26 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from connectors.models import Connector, Conversation, Ownership, Place, PlaceKind
+from connectors.models import (
+    CheckIn,
+    Connector,
+    Conversation,
+    ForumMeeting,
+    ForumMember,
+    MentoringPair,
+    Ownership,
+    Place,
+    PlaceKind,
+)
 from healthyplaces.accounts.roles import Role
 from insights.models import Insight
-from tests.connectors.factories import ConnectorFactory, ConversationFactory, PlaceFactory
+from tests.connectors.factories import (
+    ConnectorFactory,
+    ConversationFactory,
+    ForumMeetingFactory,
+    MentoringPairFactory,
+    PlaceFactory,
+)
 from tests.factories import PopulationGroupFactory, ThemeFactory, UserFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +38,7 @@ ROLES = {
     "community connector": [Role.COMMUNITY_CONNECTOR],
     "assessor": [Role.ASSESSOR],
 }
-OK, MOVED, FORBIDDEN, TO_SIGN_IN = 200, 302, 403, "sign in"
+OK, MOVED, FORBIDDEN, MISSING, TO_SIGN_IN = 200, 302, 403, 404, "sign in"
 STAFF = {"programme admin", "council officer"}
 RECORDERS = STAFF | {"community connector"}
 NETWORK = RECORDERS | {"board member"}
@@ -49,9 +65,25 @@ ALLOWED = {
     ("connectors:conversation_add", "post"): RECORDERS,
     ("connectors:raise_insights", "get"): RECORDERS,
     ("connectors:raise_insights", "post"): RECORDERS,
+    ("connectors:forum", "get"): RECORDERS,
+    ("connectors:meeting", "get"): RECORDERS,
+    ("connectors:meeting_add", "get"): RECORDERS,
+    ("connectors:meeting_add", "post"): RECORDERS,
+    ("connectors:member_add", "get"): STAFF,
+    ("connectors:member_add", "post"): STAFF,
+    ("connectors:mentoring", "get"): set(ROLES) - {"anonymous"},
+    ("connectors:pair_add", "get"): {"programme admin"},
+    ("connectors:pair_add", "post"): {"programme admin"},
+}
+# The pair in these tests is the council officer (statutory leader) and the community group member
+# (VCSE leader): they and programme admins see it; anyone else gets 404, so they do not learn it
+# exists. Check-ins are the pair's own: an admin may look but not write one.
+PAIR = {
+    ("connectors:pair", "get"): {"programme admin", "council officer", "community group member"},
+    ("connectors:pair", "post"): {"council officer", "community group member"},
 }
 PUBLIC = {("connectors:open_referral", "get")}
-MATRIX = [*ALLOWED, *PUBLIC]
+MATRIX = [*ALLOWED, *PAIR, *PUBLIC]
 
 
 def expected(url_name, method, role):
@@ -59,6 +91,10 @@ def expected(url_name, method, role):
         return OK
     if role == "anonymous":
         return TO_SIGN_IN
+    if (url_name, method) in PAIR:
+        if role in PAIR[(url_name, method)]:
+            return MOVED if method == "post" else OK
+        return FORBIDDEN if role == "programme admin" else MISSING
     if role not in ALLOWED[(url_name, method)]:
         return FORBIDDEN
     return MOVED if method == "post" else OK
@@ -79,7 +115,18 @@ def network(people):
     place = PlaceFactory(name="Riverside Community Centre", ward=ward)
     connector = ConnectorFactory(name="Cass Connector", user=people["community connector"], wards=[ward])
     conversation = ConversationFactory(connector=connector, place=place)
-    return {"ward": ward, "place": place, "connector": connector, "conversation": conversation}
+    meeting = ForumMeetingFactory(place=place)
+    pair = MentoringPairFactory(
+        statutory_leader=people["council officer"], vcse_leader=people["community group member"]
+    )
+    return {
+        "ward": ward,
+        "place": place,
+        "connector": connector,
+        "conversation": conversation,
+        "meeting": meeting,
+        "pair": pair,
+    }
 
 
 def url_for(url_name, network):
@@ -90,6 +137,8 @@ def url_for(url_name, network):
         "connectors:connector_edit": network["connector"],
         "connectors:conversation": network["conversation"],
         "connectors:raise_insights": network["conversation"],
+        "connectors:meeting": network["meeting"],
+        "connectors:pair": network["pair"],
     }.get(url_name)
     return reverse(url_name, kwargs={"pk": target.pk}) if target else reverse(url_name)
 
@@ -120,6 +169,23 @@ def post_data(url_name, network):
             **date_parts("heard_on", datetime.date(2026, 11, 1)),
             "consent_basis": "anonymous",
         },
+        "connectors:meeting_add": {
+            **date_parts("held_on", datetime.date(2026, 11, 2)),
+            "attendance": "14",
+            "action_1": "Ask the council about the hall",
+            "owner_1": "Tenants group",
+        },
+        "connectors:member_add": {"name": "Amal", **date_parts("joined_on", datetime.date(2026, 10, 1))},
+        "connectors:pair_add": {
+            "statutory_leader": str(network["pair"].statutory_leader.pk),
+            "vcse_leader": str(network["pair"].vcse_leader.pk),
+            **date_parts("started_on", datetime.date(2026, 10, 1)),
+        },
+        "connectors:pair": {
+            "form": "check_in",
+            **date_parts("check_in-held_on", datetime.date(2026, 11, 1)),
+            "check_in-note": "Shared a venue list",
+        },
     }[url_name]
 
 
@@ -129,6 +195,10 @@ def stored():
         list(Connector.objects.values_list("name", "version")),
         Conversation.objects.count(),
         Insight.objects.count(),
+        ForumMeeting.objects.count(),
+        ForumMember.objects.count(),
+        MentoringPair.objects.count(),
+        CheckIn.objects.count(),
     )
 
 
