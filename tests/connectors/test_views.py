@@ -560,3 +560,17 @@ def test_the_coverage_page_runs_the_same_queries_however_many_places(client, dja
     # 7 conversations and people by ward, 8 the wards, 9 the places on the map with their wards.
     with django_assert_num_queries(9):
         client.get(reverse("connectors:coverage"))
+
+
+@pytest.mark.parametrize("model", ["place", "activity", "connector", "forummember", "mentoringpair"])
+def test_programme_admins_manage_the_network_in_the_admin_site(client, people, network, model):
+    client.force_login(people["programme admin"])
+
+    assert client.get(reverse(f"admin:connectors_{model}_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize("model", ["place", "activity"])
+def test_programme_admins_add_places_and_activities_in_the_admin_site(client, people, model):
+    client.force_login(people["programme admin"])
+
+    assert client.get(reverse(f"admin:connectors_{model}_add")).status_code == 200
