@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from connectors.forms import (
     PlaceForm,
     insight_initial_from,
 )
+from connectors.models import Connector, Place
 from connectors.open_referral import open_referral_data
 from connectors.permissions import (
     can_add_place,
@@ -115,6 +117,35 @@ def _form_page(
     return render(request, template, {"form": form, **context})
 
 
+def _list_page(
+    request: AuthenticatedHttpRequest, template: str, listed: tuple[Any, QuerySet[Any]], **context: Any
+) -> HttpResponse:
+    """A filtered, paginated list: the FilterSet and its rows, as the list's selector returns them."""
+    list_filter, rows = listed
+    return render(request, template, {**paginate(request, rows, PER_PAGE), "filter": list_filter, **context})
+
+
+def _edit_page(
+    request: AuthenticatedHttpRequest,
+    record: Place | Connector,
+    form: PlaceForm | ConnectorForm,
+    update: Callable[[int], HasUrl],
+    done: str,
+    template: str,
+) -> HttpResponse:
+    """Changing a record others may change at the same time: update(expected_version) claims the
+    next version or raises ConnectorsConflict, and the form then shows the version now saved."""
+    return _form_page(
+        request,
+        form,
+        lambda: update(form.cleaned_data["version"] or 0),
+        done,
+        template,
+        {"heading": f"Change {record}", "back": record.get_absolute_url()},
+        current_version=lambda: type(record)._default_manager.values_list("version", flat=True).get(pk=record.pk),
+    )
+
+
 def _map_settings() -> dict[str, str]:
     return {"map_tile_url": settings.MAP_TILE_URL, "map_attribution": settings.MAP_ATTRIBUTION}
 
@@ -136,16 +167,12 @@ def coverage_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def place_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    place_filter, places = place_list(user=request.user, params=request.GET)
-    return render(
+    return _list_page(
         request,
         "connectors/place_list.html",
-        {
-            **paginate(request, places, PER_PAGE),
-            "filter": place_filter,
-            "can_add": can_add_place(request.user),
-            **_map_settings(),
-        },
+        place_list(user=request.user, params=request.GET),
+        can_add=can_add_place(request.user),
+        **_map_settings(),
     )
 
 
@@ -187,19 +214,15 @@ def place_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not can_change_place(request.user):
         raise PermissionDenied
     form = PlaceForm(request.POST or None, initial=PlaceForm.initial_for(place))
-    return _form_page(
+    return _edit_page(
         request,
+        place,
         form,
-        lambda: place_update(
-            actor=request.user,
-            place=place,
-            expected_version=form.cleaned_data["version"] or 0,
-            fields=form.to_fields(),
+        lambda version: place_update(
+            actor=request.user, place=place, expected_version=version, fields=form.to_fields()
         ),
         "Place updated",
         "connectors/place_form.html",
-        {"heading": f"Change {place}", "back": place.get_absolute_url()},
-        current_version=lambda: type(place).objects.values_list("version", flat=True).get(pk=place.pk),
     )
 
 
@@ -208,15 +231,11 @@ def place_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def connector_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    connector_filter, connectors = connector_list(user=request.user, params=request.GET)
-    return render(
+    return _list_page(
         request,
         "connectors/connector_list.html",
-        {
-            **paginate(request, connectors, PER_PAGE),
-            "filter": connector_filter,
-            "can_manage": can_manage_connectors(request.user),
-        },
+        connector_list(user=request.user, params=request.GET),
+        can_manage=can_manage_connectors(request.user),
     )
 
 
@@ -253,19 +272,15 @@ def connector_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     if not can_manage_connectors(request.user):
         raise PermissionDenied
     form = ConnectorForm(request.POST or None, initial=ConnectorForm.initial_for(connector))
-    return _form_page(
+    return _edit_page(
         request,
+        connector,
         form,
-        lambda: connector_update(
-            actor=request.user,
-            connector=connector,
-            expected_version=form.cleaned_data["version"] or 0,
-            fields=form.to_fields(),
+        lambda version: connector_update(
+            actor=request.user, connector=connector, expected_version=version, fields=form.to_fields()
         ),
         "Connector updated",
         "connectors/connector_form.html",
-        {"heading": f"Change {connector}", "back": connector.get_absolute_url()},
-        current_version=lambda: type(connector).objects.values_list("version", flat=True).get(pk=connector.pk),
     )
 
 
@@ -274,15 +289,11 @@ def connector_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 @login_required
 def conversation_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    conversation_filter, conversations = conversation_list(user=request.user, params=request.GET)
-    return render(
+    return _list_page(
         request,
         "connectors/conversation_list.html",
-        {
-            **paginate(request, conversations, PER_PAGE),
-            "filter": conversation_filter,
-            "can_record": can_record_conversation(request.user),
-        },
+        conversation_list(user=request.user, params=request.GET),
+        can_record=can_record_conversation(request.user),
     )
 
 
@@ -352,17 +363,13 @@ def open_referral_view(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def forum_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    meeting_filter, meetings = forum_meeting_list(user=request.user, params=request.GET)
-    return render(
+    return _list_page(
         request,
         "connectors/forum_meeting_list.html",
-        {
-            **paginate(request, meetings, PER_PAGE),
-            "filter": meeting_filter,
-            "members": forum_members(user=request.user),
-            "can_record": can_record_forum_meeting(request.user),
-            "can_manage_members": can_manage_forum_members(request.user),
-        },
+        forum_meeting_list(user=request.user, params=request.GET),
+        members=forum_members(user=request.user),
+        can_record=can_record_forum_meeting(request.user),
+        can_manage_members=can_manage_forum_members(request.user),
     )
 
 
@@ -409,11 +416,11 @@ def forum_member_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def mentoring_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    pair_filter, pairs = mentoring_pair_list(user=request.user, params=request.GET)
-    return render(
+    return _list_page(
         request,
         "connectors/mentoring_pair_list.html",
-        {**paginate(request, pairs, PER_PAGE), "filter": pair_filter, "can_manage": can_manage_mentoring(request.user)},
+        mentoring_pair_list(user=request.user, params=request.GET),
+        can_manage=can_manage_mentoring(request.user),
     )
 
 

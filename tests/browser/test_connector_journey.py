@@ -8,25 +8,11 @@ from django.utils import timezone
 from connectors.models import Conversation
 from healthyplaces.accounts.roles import Role
 from insights.models import Insight
+from tests.browser.helpers import choose, sign_in
 from tests.connectors.factories import ConnectorFactory, ForumMeetingFactory, MentoringPairFactory, PlaceFactory
-from tests.factories import TEST_PASSWORD, PopulationGroupFactory, ThemeFactory, UserFactory, WardFactory
+from tests.factories import PopulationGroupFactory, ThemeFactory, UserFactory, WardFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def sign_in(page, email):
-    page.goto(reverse("account_login"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url(re.compile(r"/$"))
-
-
-def choose(page, label):
-    control = page.get_by_label(label, exact=True)
-    control.focus()
-    page.keyboard.press("Space")
-    assert control.is_checked()
 
 
 def ward_row(page, ward):

@@ -13,7 +13,7 @@ from connectors.models import (
     Place,
     PlaceKind,
 )
-from tests.factories import OrganisationFactory, UserFactory, WardFactory
+from tests.factories import OrganisationFactory, UserFactory, WardFactory, related_set
 
 
 class PlaceFactory(DjangoModelFactory[Place]):
@@ -34,16 +34,8 @@ class ConnectorFactory(DjangoModelFactory[Connector]):
         skip_postgeneration_save = True
 
     name = factory.Faker("name", locale="en_GB")
-
-    @factory.post_generation
-    def wards(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.wards.set(extracted)
-
-    @factory.post_generation
-    def places(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.places.set(extracted)
+    wards = related_set("wards")
+    places = related_set("places")
 
 
 class ConversationFactory(DjangoModelFactory[Conversation]):
@@ -56,16 +48,8 @@ class ConversationFactory(DjangoModelFactory[Conversation]):
     held_on = factory.LazyFunction(lambda: datetime.date(2026, 11, 20))
     people_count = 6
     notes = "People talked about the bus to the clinic."
-
-    @factory.post_generation
-    def themes(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.themes.set(extracted)
-
-    @factory.post_generation
-    def population_groups(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.population_groups.set(extracted)
+    themes = related_set("themes")
+    population_groups = related_set("population_groups")
 
 
 class ActivityFactory(DjangoModelFactory[Activity]):

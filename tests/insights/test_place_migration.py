@@ -3,7 +3,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("insights", "0003_import_batches"), ("connectors", "0001_initial")]
-AFTER = [("insights", "0004_place_and_conversation_links")]
+AFTER = [("insights", "0006_place_and_conversation_links")]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

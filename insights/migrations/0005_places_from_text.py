@@ -5,8 +5,7 @@ they name none): the ward is a best guess an officer can correct on the place's 
 from collections import Counter, defaultdict
 from typing import Any
 
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
 
 def places_from_text(apps: Any, schema_editor: Any) -> None:
@@ -32,37 +31,6 @@ def text_from_places(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("insights", "0003_import_batches"),
-        ("connectors", "0001_initial"),
-    ]
+    dependencies = [("insights", "0004_place_link")]
 
-    operations = [
-        migrations.RenameField(model_name="insight", old_name="place", new_name="place_text"),
-        migrations.AddField(
-            model_name="insight",
-            name="place_ref",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Where it was heard, for example a venue.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="insights",
-                to="connectors.place",
-            ),
-        ),
-        migrations.RunPython(places_from_text, text_from_places),
-        migrations.RemoveField(model_name="insight", name="place_text"),
-        migrations.RenameField(model_name="insight", old_name="place_ref", new_name="place"),
-        migrations.AddField(
-            model_name="insight",
-            name="conversation",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="insights",
-                to="connectors.conversation",
-            ),
-        ),
-    ]
+    operations = [migrations.RunPython(places_from_text, text_from_places)]
