@@ -180,11 +180,11 @@ class ConversationForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 5}), help_text="What was said. " + NO_PERSONAL_DATA
     )
 
-    def __init__(self, *args: Any, connectors: QuerySet[Connector], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, connectors: QuerySet[Connector], own_only: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["connector"])  # type: ignore[type-arg]
         field.queryset = connectors
-        if len(connectors) == 1:
+        if own_only and len(connectors) == 1:
             # A connector records their own conversations: nothing to choose.
             field.initial = connectors[0]
             field.widget = forms.HiddenInput()

@@ -1,7 +1,8 @@
 """Places and the activities groups run there, shaped as Open Referral UK (HSDS UK profile)
 tables, for directories to reuse: organization, service, location, service_at_location, with
 physical_address and accessibility_for_disabilities for the places. Nothing about a person is in
-it: no connectors, no conversations, no one's name."""
+it: no connectors, no conversations, no one's name. Only places where a group runs an activity are
+listed: a place carried over from an insight's free text is never published by accident."""
 
 import uuid
 from typing import Any
@@ -40,7 +41,7 @@ def _organization(organisation: Organisation) -> dict[str, Any]:
 
 
 def open_referral_data() -> dict[str, list[dict[str, Any]]]:
-    places = list(Place.objects.order_by("pk"))
+    places = list(Place.objects.filter(activities__isnull=False).distinct().order_by("pk"))
     activities = list(Activity.objects.select_related("organisation").order_by("pk"))
     organisations = {activity.organisation.pk: activity.organisation for activity in activities}
     return {

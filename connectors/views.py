@@ -33,6 +33,7 @@ from connectors.permissions import (
     can_manage_forum_members,
     can_manage_mentoring,
     can_record_conversation,
+    can_record_for_any_connector,
     can_record_forum_meeting,
     can_view_conversations,
     can_view_forum,
@@ -311,7 +312,9 @@ def conversation_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     connectors = connectors_user_may_record_for(request.user)
     if not connectors.exists():
         return render(request, "connectors/conversation_no_connector.html", status=200)
-    form = ConversationForm(request.POST or None, connectors=connectors)
+    form = ConversationForm(
+        request.POST or None, connectors=connectors, own_only=not can_record_for_any_connector(request.user)
+    )
     return _form_page(
         request,
         form,

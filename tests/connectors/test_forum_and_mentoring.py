@@ -197,6 +197,7 @@ def test_a_check_in_without_a_note_is_explained_and_the_date_kept(client, pairs)
     page = response.content.decode()
     assert response.status_code == 200
     assert page.count("Enter a short note") == 2
+    assert "<title>Error: " in page
     assert 'value="3"' in page
     assert not pairs["ours"].check_ins.exists()
 

@@ -34,6 +34,7 @@ def export(client):
     ActivityFactory(organisation=group, place=park, name="Park clean-up", status=Activity.Status.INACTIVE)
     ActivityFactory(place=park, name="Walking group")
     ConversationFactory(connector=ConnectorFactory(name="Connie Secretname"), place=hall)
+    PlaceFactory(name="Flat 4, Marigold House")  # carried over from an insight's free text
 
     response = client.get(reverse("connectors:open_referral"))
     assert response.status_code == 200
@@ -66,6 +67,11 @@ def test_the_export_holds_no_one_s_name(export):
     assert "Gillian" not in export
     assert "Connie" not in export
     assert "Secretname" not in export
+
+
+def test_only_places_where_an_activity_runs_are_published(export):
+    assert "Marigold House" not in export
+    assert [location["name"] for location in json.loads(export)["location"]] == ["Riverside Hall", "Ropner Park"]
 
 
 def test_ids_stay_the_same_from_one_export_to_the_next(client):

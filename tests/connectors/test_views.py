@@ -574,3 +574,12 @@ def test_programme_admins_add_places_and_activities_in_the_admin_site(client, pe
     client.force_login(people["programme admin"])
 
     assert client.get(reverse(f"admin:connectors_{model}_add")).status_code == 200
+
+
+def test_an_officer_always_chooses_the_connector_even_when_there_is_one(client, people, network):
+    client.force_login(people["council officer"])
+
+    form = client.get(reverse("connectors:conversation_add")).content.decode()
+
+    assert 'type="hidden" name="connector"' not in form
+    assert "Cass Connector</option>" in form
