@@ -583,3 +583,16 @@ def test_an_officer_always_chooses_the_connector_even_when_there_is_one(client, 
 
     assert 'type="hidden" name="connector"' not in form
     assert "Cass Connector</option>" in form
+
+
+def test_the_map_takes_its_tiles_from_the_setting_and_none_by_default(client, people, settings):
+    client.force_login(people["board member"])
+    assert 'data-tile-url=""' in client.get(reverse("connectors:coverage")).content.decode()
+
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    settings.MAP_ATTRIBUTION = "© Example contributors"
+    page = client.get(reverse("connectors:places")).content.decode()
+
+    assert 'data-tile-url="https://tiles.example.org/{z}/{x}/{y}.png"' in page
+    assert 'data-attribution="© Example contributors"' in page
+    assert "<script>" not in page  # the map is a static module, no inline script
