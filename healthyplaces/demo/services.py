@@ -11,12 +11,11 @@ from django.utils import timezone
 
 from actions.models import Action, Milestone
 from actions.services import actions_load_plan
-from connectors.models import Connector, Conversation, Ownership, Place, PlaceKind
 from funding.models import Fund, Priority, Round
 from healthyplaces.accounts.models import Organisation, User
 from healthyplaces.accounts.roles import Role
 from healthyplaces.accounts.services import user_set_roles
-from healthyplaces.vocabulary.models import Theme, Ward
+from healthyplaces.demo.network import demo_network
 from healthyplaces.vocabulary.services import vocabulary_load_csv
 
 VOCABULARY_DIR = Path(__file__).resolve().parent.parent / "vocabulary" / "data"
@@ -81,7 +80,7 @@ def demo_seed() -> list[DemoUser]:
                 action=action, title="Agree approach with partners", due_date=today + datetime.timedelta(days=30)
             )
     _demo_fund(today)
-    _demo_network(users[Role.COMMUNITY_CONNECTOR], today)
+    demo_network(connector_user=users[Role.COMMUNITY_CONNECTOR], today=today)
     return list(DEMO_USERS)
 
 
@@ -106,53 +105,3 @@ def _demo_fund(today: datetime.date) -> None:
         maximum_award=Decimal("2500"),
     )
     round_.priorities.add(priority)
-
-
-# Two real Stockton-on-Tees ward names, without ONS codes: loading the real ward list later (by
-# name) fills the codes in rather than adding duplicates.
-DEMO_PLACES = (
-    ("Stockton Town Centre", "Stockton Central Library", PlaceKind.LIBRARY, Ownership.COUNCIL, "54.56800", "-1.31600"),
-    (
-        "Stockton Town Centre",
-        "Parkfield Community Hub",
-        PlaceKind.COMMUNITY_CENTRE,
-        Ownership.OWNERSHIP_TRIAL,
-        "54.55900",
-        "-1.31900",
-    ),
-    ("Norton North", "Norton Green Cafe", PlaceKind.CAFE, Ownership.COMMUNITY_OWNED, "", ""),
-)
-
-
-def _demo_network(connector_user: User, today: datetime.date) -> None:
-    """A few places, the demo connector and one conversation, so the network's pages have content."""
-    places = []
-    for ward_name, name, kind, ownership, latitude, longitude in DEMO_PLACES:
-        ward, _ = Ward.objects.get_or_create(name=ward_name)
-        place, _ = Place.objects.get_or_create(
-            name=name,
-            defaults={
-                "ward": ward,
-                "kind": kind,
-                "ownership": ownership,
-                "latitude": Decimal(latitude) if latitude else None,
-                "longitude": Decimal(longitude) if longitude else None,
-            },
-        )
-        places.append(place)
-    connector, created = Connector.objects.get_or_create(
-        user=connector_user, defaults={"name": connector_user.get_full_name(), "languages": "English, Urdu"}
-    )
-    if created:
-        connector.wards.set({place.ward for place in places if place.ward})
-        connector.places.set(places)
-    if not connector.conversations.exists():
-        conversation = Conversation.objects.create(
-            connector=connector,
-            place=places[1],
-            held_on=today - datetime.timedelta(days=5),
-            people_count=9,
-            notes="Parents at the coffee morning said the walk to the park feels unsafe after dark.",
-            recorded_by=connector_user,
-        )
-        conversation.themes.set(Theme.objects.all()[:1])
