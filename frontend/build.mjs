@@ -1,6 +1,7 @@
 // Builds the front end: GOV.UK Frontend compiled from Sass under the council's branding, plus the
 // GOV.UK JavaScript and images copied into static/dist/ (build output, not committed).
-// Run with `npm run build`. No dependencies beyond `sass` and `govuk-frontend`.
+// Run with `npm run build`. No dependencies beyond `sass`, `govuk-frontend` and `leaflet` (the map
+// of places, copied as it is published).
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,10 +53,18 @@ function copyGovuk() {
   }
 }
 
+function copyLeaflet() {
+  const leaflet = join(root, "node_modules", "leaflet", "dist");
+  for (const name of ["leaflet-src.esm.js", "leaflet.css", "images"]) {
+    copy(join(leaflet, name), join(dist, "leaflet", name));
+  }
+}
+
 try {
   rmSync(dist, { recursive: true, force: true });
   buildCss();
   copyGovuk();
+  copyLeaflet();
   console.log("Front end built.");
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

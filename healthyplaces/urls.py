@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("insights.urls")),
     path("", include("funding.urls")),
+    path("", include("connectors.urls")),
     path("", include("healthyplaces.notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -56,7 +56,7 @@ def insight_rows(insights: Iterable[Insight]) -> Iterator[list[Any]]:
             "heard_on": insight.heard_on.isoformat(),
             "ward": insight.ward.name if insight.ward else "",
             "ward_code": insight.ward.ons_code if insight.ward else "",
-            "place": insight.place,
+            "place": insight.place.name if insight.place else "",
             "people_count": insight.people_count if insight.people_count is not None else "",
             "themes": "; ".join(theme.name for theme in insight.themes.all()),
             "population_groups": "; ".join(group.name for group in insight.population_groups.all()),

@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 
 from actions.models import Action
+from connectors.models import Place
 from healthyplaces.core.forms import GovukDateField
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
 from insights.imports import TARGETS
@@ -41,7 +42,13 @@ class InsightForm(forms.Form):
     )
     heard_on = GovukDateField(label="Date heard", help_text="For example, 14 11 2026")
     ward = forms.ModelChoiceField(queryset=Ward.objects.all(), required=False, empty_label="Not known")
-    place = forms.CharField(label="Place", required=False, max_length=200, help_text="For example, the venue or park")
+    place = forms.ModelChoiceField(
+        label="Place",
+        queryset=Place.objects.only("name"),
+        required=False,
+        empty_label="Not known",
+        help_text="The venue or park where it was heard",
+    )
     people_count = forms.IntegerField(
         label="Number of people",
         required=False,

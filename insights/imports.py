@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from connectors.models import Place
 from healthyplaces.accounts.models import User
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
 from insights.models import ConsentBasis, ImportBatch, Insight, Source
@@ -23,7 +24,7 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 LIST_SEPARATOR = ";"
-TEXT_LIMITS = {"title": 200, "place": 200}
+TEXT_LIMITS = {"title": 200}
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class _Lookups:
         }
         self.themes = {t.name.casefold(): t for t in Theme.objects.all()}
         self.groups = {g.name.casefold(): g for g in PopulationGroup.objects.all()}
+        self.places = {p.name.casefold(): p for p in Place.objects.only("name")}
 
 
 def _choice(value: str, choices: Sequence[tuple[str, str]]) -> str | None:
@@ -203,6 +205,11 @@ def _parse_row(
             if ward is None:
                 fail(f"There is no ward called “{raw}”")
             values["ward"] = ward
+        elif target.name == "place":
+            place = lookups.places.get(raw.casefold())
+            if place is None:
+                fail(f"There is no place called “{raw}”: add it to the places list first")
+            values["place"] = place
         elif target.name in ("themes", "population_groups"):
             known = lookups.themes if target.name == "themes" else lookups.groups
             names = [name.strip() for name in raw.split(LIST_SEPARATOR) if name.strip()]

@@ -43,7 +43,18 @@ class Insight(models.Model):
     source = models.CharField(max_length=20, choices=Source.choices)
     heard_on = models.DateField("date heard")
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, null=True, blank=True, related_name="insights")
-    place = models.CharField(max_length=200, blank=True, help_text="Where it was heard, for example a venue.")
+    place = models.ForeignKey(
+        "connectors.Place",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="insights",
+        help_text="Where it was heard, for example a venue.",
+    )
+    # Set when a connector raised this insight from a conversation, so each links to the other.
+    conversation = models.ForeignKey(
+        "connectors.Conversation", on_delete=models.SET_NULL, null=True, blank=True, related_name="insights"
+    )
     themes = models.ManyToManyField(Theme, related_name="insights", blank=True)
     population_groups = models.ManyToManyField(PopulationGroup, related_name="insights", blank=True)
     people_count = models.PositiveIntegerField(

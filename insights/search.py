@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from insights.models import Insight
 
-SEARCHED_FIELDS = ("title", "summary", "quote", "place")
+SEARCHED_FIELDS = ("title", "summary", "quote", "place__name")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

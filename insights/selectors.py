@@ -12,7 +12,7 @@ from insights.permissions import can_review_insight, can_view_insights
 
 
 def _with_relations(queryset: QuerySet[Insight]) -> QuerySet[Insight]:
-    return queryset.select_related("ward", "collected_by").prefetch_related("themes", "population_groups")
+    return queryset.select_related("ward", "place", "collected_by").prefetch_related("themes", "population_groups")
 
 
 def insight_list(*, user: User, params: Any) -> tuple[InsightFilter, QuerySet[Insight]]:
@@ -25,9 +25,9 @@ def insight_list(*, user: User, params: Any) -> tuple[InsightFilter, QuerySet[In
 def get_insight_for_user(*, user: User, pk: int, for_review: bool = False) -> Insight:
     if not can_view_insights(user) or (for_review and not can_review_insight(user)):
         raise PermissionDenied
-    queryset = _with_relations(Insight.objects.defer("search_vector")).prefetch_related(
-        Prefetch("actions", queryset=Action.objects.only("number", "title").order_by("number"))
-    )
+    queryset = _with_relations(
+        Insight.objects.defer("search_vector").select_related("conversation__place")
+    ).prefetch_related(Prefetch("actions", queryset=Action.objects.only("number", "title").order_by("number")))
     try:
         return queryset.get(pk=pk)
     except Insight.DoesNotExist as missing:

@@ -7,9 +7,11 @@ from dataclasses import asdict, dataclass, field
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from actions.models import Action
+from connectors.models import Conversation, Place
 from healthyplaces.accounts.models import User
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
 from insights.models import Insight, InsightStatus
@@ -19,7 +21,12 @@ from insights.permissions import can_add_insight, can_publish_response, can_revi
 SEARCH_VECTOR = (
     SearchVector("title", weight="A", config="english")
     + SearchVector("summary", "quote", weight="B", config="english")
-    + SearchVector("place", weight="C", config="english")
+    # An update cannot follow a join, so the place's name comes in as a subquery.
+    + SearchVector(
+        Coalesce(Subquery(Place.objects.filter(pk=OuterRef("place_id")).values("name")[:1]), Value("")),
+        weight="C",
+        config="english",
+    )
 )
 
 
@@ -32,7 +39,7 @@ class InsightFields:
     consent_basis: str
     quote: str = ""
     ward: Ward | None = None
-    place: str = ""
+    place: Place | None = None
     people_count: int | None = None
     themes: Sequence[Theme] = field(default_factory=list)
     population_groups: Sequence[PopulationGroup] = field(default_factory=list)
@@ -65,10 +72,11 @@ def insight_write(insight: Insight, fields: InsightFields) -> None:
 
 
 @transaction.atomic
-def insight_create(*, actor: User, fields: InsightFields) -> Insight:
+def insight_create(*, actor: User, fields: InsightFields, conversation: Conversation | None = None) -> Insight:
+    """conversation: the connector's conversation it was raised from, if any."""
     if not can_add_insight(actor):
         raise PermissionDenied("Only officers and community connectors can add insights")
-    insight = Insight(collected_by=actor)
+    insight = Insight(collected_by=actor, conversation=conversation)
     insight_write(insight, fields)
     return insight
 

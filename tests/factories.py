@@ -13,6 +13,18 @@ from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
 TEST_PASSWORD = "correct-horse-battery-staple"
 
 
+def related_set(name):
+    """A post-generation hook that sets a many-to-many field from a list passed to the factory,
+    e.g. `themes = related_set("themes")` then `Factory(themes=[...])`."""
+
+    @factory.post_generation
+    def set_related(self, create, extracted, **kwargs):
+        if create and extracted:
+            getattr(self, name).set(extracted)
+
+    return set_related
+
+
 class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User

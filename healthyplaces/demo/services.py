@@ -15,6 +15,7 @@ from funding.models import AssessmentCriterion, EligibilityQuestion, Fund, Prior
 from healthyplaces.accounts.models import Organisation, User
 from healthyplaces.accounts.roles import Role
 from healthyplaces.accounts.services import user_set_roles
+from healthyplaces.demo.network import demo_network
 from healthyplaces.vocabulary.services import vocabulary_load_csv
 
 VOCABULARY_DIR = Path(__file__).resolve().parent.parent / "vocabulary" / "data"
@@ -79,6 +80,7 @@ def demo_seed() -> list[DemoUser]:
                 action=action, title="Agree approach with partners", due_date=today + datetime.timedelta(days=30)
             )
     _demo_fund(today)
+    demo_network(connector_user=users[Role.COMMUNITY_CONNECTOR], today=today)
     return list(DEMO_USERS)
 
 

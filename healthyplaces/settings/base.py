@@ -210,6 +210,12 @@ FUNDER_ORG_ID = env("FUNDER_ORG_ID", default="GB-LAE-STN")
 FUNDER_NAME = env("FUNDER_NAME", default=COUNCIL_NAME)
 FUNDING_DEPARTMENT = env("FUNDING_DEPARTMENT", default="Public Health")
 
+# The map of places (connectors): a tile URL template such as
+# https://tile.example.org/{z}/{x}/{y}.png and the attribution its licence asks for. Empty (the
+# default) shows the places' markers without a background map.
+MAP_TILE_URL = env("MAP_TILE_URL", default="")
+MAP_ATTRIBUTION = env("MAP_ATTRIBUTION", default="")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -7,6 +7,7 @@ from actions.models import Action
 from actions.services import actions_load_plan
 from healthyplaces.accounts.roles import Role
 from insights.models import Insight, InsightStatus
+from tests.connectors.factories import PlaceFactory
 from tests.factories import TEST_PASSWORD, PopulationGroupFactory, UserFactory, WardFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -42,7 +43,7 @@ def test_a_connector_adds_an_insight_an_officer_responds_and_the_public_sees_it(
     actions_load_plan()
     UserFactory(email="connector@example.org", full_name="Cass Connector", roles=[Role.COMMUNITY_CONNECTOR])
     officer = UserFactory(email="officer@example.org", full_name="Olu Officer", roles=[Role.COUNCIL_OFFICER])
-    WardFactory(name="Riverside")
+    PlaceFactory(name="Clinic bus stop", ward=WardFactory(name="Riverside"))
     PopulationGroupFactory(name="Older people", seldom_heard=False)
     action = Action.objects.get(number=9)
 
@@ -61,7 +62,7 @@ def test_a_connector_adds_an_insight_an_officer_responds_and_the_public_sees_it(
     page.get_by_label("Month").fill("10")
     page.get_by_label("Year").fill("2026")
     page.get_by_label("Ward (optional)").select_option(label="Riverside")
-    page.get_by_label("Place (optional)", exact=True).fill("Clinic bus stop")
+    page.get_by_label("Place (optional)", exact=True).select_option(label="Clinic bus stop")
     choose(page, "Places and spaces")
     choose(page, "Older people")
     choose(page, "Anonymous")
@@ -86,7 +87,7 @@ def test_a_connector_adds_an_insight_an_officer_responds_and_the_public_sees_it(
 
     insight = Insight.objects.get()
     assert insight.collected_by.email == "connector@example.org"
-    assert (insight.place, insight.people_count, insight.ward.name) == ("Clinic bus stop", 6, "Riverside")
+    assert (insight.place.name, insight.people_count, insight.ward.name) == ("Clinic bus stop", 6, "Riverside")
     sign_out(page)
 
     # An officer finds it by searching, links it to action 9 and responds.

@@ -60,3 +60,17 @@ def test_the_demo_group_has_an_open_round_to_apply_to(settings):
     assert len(rounds) == 1
     assert rounds[0].is_open()
     assert rounds[0].priorities.count() == 1
+
+
+def test_the_demo_connector_has_places_and_a_conversation_made_once(settings):
+    from connectors.models import Connector, Conversation, Place
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    before = (Place.objects.count(), Connector.objects.count(), Conversation.objects.count())
+    call_command("seed_demo", stdout=StringIO())
+
+    assert (Place.objects.count(), Connector.objects.count(), Conversation.objects.count()) == before == (3, 1, 1)
+    connector = Connector.objects.get()
+    assert connector.user.email == "connector@example.org"
+    assert connector.conversations.get().place.name == "Parkfield Community Hub"

@@ -5,6 +5,7 @@ from django.urls import reverse
 from healthyplaces.accounts.roles import Role
 from insights.imports import MAX_UPLOAD_BYTES
 from insights.models import ImportBatch, Insight
+from tests.connectors.factories import PlaceFactory
 from tests.factories import PopulationGroupFactory, ThemeFactory, UserFactory, WardFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +154,19 @@ def test_an_officer_cannot_run_another_officers_upload(client, signed_in, vocabu
     assert client.get(reverse("insights:import_preview", kwargs={"pk": batch.pk})).status_code == 404
     assert client.post(reverse("insights:import_preview", kwargs={"pk": batch.pk})).status_code == 404
     assert not Insight.objects.exists()
+
+
+def test_a_place_column_is_matched_to_the_places_list_by_name(signed_in, vocabulary):
+    hall = PlaceFactory(name="Riverside Hall")
+    text = "Title,What people said,Date heard,Channel,Venue\nBus,No shelter,14/11/2026,survey,riverside hall\n"
+    upload(signed_in, text)
+    batch = ImportBatch.objects.get()
+    map_columns(signed_in, batch, ward="", themes="", population_groups="", place="column:Venue")
+    run(signed_in, batch)
+    assert Insight.objects.get().place == hall
+
+    upload(signed_in, text.replace("riverside hall", "Nowhere Hall"))
+    again = ImportBatch.objects.latest("pk")
+    map_columns(signed_in, again, ward="", themes="", population_groups="", place="column:Venue")
+    page = signed_in.get(reverse("insights:import_preview", kwargs={"pk": again.pk})).content.decode()
+    assert "There is no place called “Nowhere Hall”: add it to the places list first" in page

@@ -16,6 +16,7 @@ from insights.models import InsightStatus, Source
 from insights.search import highlight, search_words
 from insights.selectors import insight_list
 from tests.conftest import require
+from tests.connectors.factories import PlaceFactory
 from tests.factories import ActionFactory, PopulationGroupFactory, ThemeFactory, WardFactory
 from tests.insights.factories import InsightFactory
 
@@ -102,7 +103,7 @@ def test_a_simple_word_finds_exactly_the_insights_that_mention_it(officer, bank,
 
 
 def test_the_quote_and_place_are_searched_too(officer, bank):
-    InsightFactory(title="Elsewhere", summary="Nothing to see", place="Marigold Community Hall")
+    InsightFactory(title="Elsewhere", summary="Nothing to see", place=PlaceFactory(name="Marigold Community Hall"))
 
     assert names(bank, search(officer, q="food")) == ["route"]  # summary and quote
     assert [insight.title for insight in search(officer, q="marigold")] == ["Elsewhere"]

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from healthyplaces.accounts.roles import Role
 from insights.models import ConsentBasis, Insight, InsightStatus, Source
 from insights.services import InsightConflict, InsightFields, insight_create, insight_respond, insight_update
+from tests.connectors.factories import PlaceFactory
 from tests.factories import ActionFactory, PopulationGroupFactory, ThemeFactory, UserFactory, WardFactory
 from tests.insights.factories import InsightFactory
 
@@ -54,13 +55,14 @@ def test_connectors_officers_and_admins_can_add_an_insight(make_user, role):
     themes = [ThemeFactory(name="Transport"), ThemeFactory(name="Older people's health")]
     groups = [PopulationGroupFactory(name="Older people")]
     ward = WardFactory(name="Riverside")
+    place = PlaceFactory(name="Clinic bus stop", ward=ward)
 
     insight = insight_create(
         actor=actor,
         fields=fields(
             title="  Bus stop shelter  ",
             ward=ward,
-            place="Clinic bus stop",
+            place=place,
             people_count=6,
             themes=themes,
             population_groups=groups,
@@ -72,7 +74,7 @@ def test_connectors_officers_and_admins_can_add_an_insight(make_user, role):
     assert stored.title == "Bus stop shelter"  # trimmed
     assert stored.collected_by == actor
     assert (stored.status, stored.version) == (InsightStatus.NEW, 1)
-    assert (stored.ward, stored.place, stored.people_count) == (ward, "Clinic bus stop", 6)
+    assert (stored.ward, stored.place, stored.people_count) == (ward, place, 6)
     assert set(stored.themes.all()) == set(themes)
     assert list(stored.population_groups.all()) == groups
     assert not stored.actions.exists()

@@ -1,0 +1,45 @@
+import datetime
+
+import pytest
+from django.template.loader import render_to_string
+
+from connectors.digest import connectors_section
+from healthyplaces.notifications.digest import DigestPeriod, registered_section_keys
+from tests.connectors.factories import ConversationFactory, PlaceFactory
+from tests.factories import WardFactory
+
+pytestmark = pytest.mark.django_db
+
+START = datetime.datetime(2026, 11, 23, 8, 0, tzinfo=datetime.UTC)
+END = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=datetime.UTC)
+INSIDE = START + datetime.timedelta(days=2)
+
+
+def test_the_digest_counts_the_periods_conversations_and_people_by_ward():
+    riverside, hilltop = (
+        PlaceFactory(ward=WardFactory(name="Riverside")),
+        PlaceFactory(ward=WardFactory(name="Hilltop")),
+    )
+    ConversationFactory(place=riverside, people_count=5, created_at=INSIDE)
+    ConversationFactory(place=riverside, people_count=3, created_at=INSIDE)
+    ConversationFactory(place=hilltop, people_count=10, created_at=INSIDE)
+    ConversationFactory(place=PlaceFactory(ward=None), people_count=2, created_at=INSIDE)
+    ConversationFactory(place=hilltop, people_count=99, created_at=START - datetime.timedelta(minutes=1))
+
+    section = connectors_section(DigestPeriod(start=START, end=END))
+
+    assert section is not None
+    assert (section.context["conversations"], section.context["people"]) == (4, 20)
+    assert section.context["by_ward"] == [("Riverside", 2, 8), ("Hilltop", 1, 10), ("Ward not recorded", 1, 2)]
+    text = render_to_string(f"{section.template}.txt", {"section": section})
+    assert "- Riverside: 2 conversations, 8 people" in text
+    html = render_to_string(f"{section.template}.html", {"section": section})
+    assert "Hilltop: 1 conversation, 10 people" in html
+
+
+def test_a_quiet_week_has_no_connectors_section_and_the_section_comes_after_funding():
+    ConversationFactory(created_at=START - datetime.timedelta(days=1))
+
+    assert connectors_section(DigestPeriod(start=START, end=END)) is None
+    keys = registered_section_keys()
+    assert keys.index("connectors") == keys.index("funding") + 1
