@@ -1,8 +1,9 @@
 """Reads of actions, always scoped to what the user may see."""
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -10,6 +11,11 @@ from actions.filters import ActionFilter
 from actions.models import Action, ActionUpdate, Milestone
 from actions.permissions import can_update_action, can_view_tracker
 from healthyplaces.accounts.models import User
+
+if TYPE_CHECKING:
+    # Types only: funding sits above actions, so nothing here imports it when the code runs.
+    from funding.models import Application, GrantReport
+    from insights.models import Insight
 
 
 def _with_list_relations(queryset: QuerySet[Action]) -> QuerySet[Action]:
@@ -41,8 +47,13 @@ def get_action_for_user(*, user: User, number: int, for_update: bool = False) ->
     queryset = _with_list_relations(Action.objects.all()).prefetch_related(
         "partners",
         Prefetch("milestones", queryset=Milestone.objects.order_by("done", "due_date", "pk")),
-        # The insights app links insights to actions; the action page lists them by that relation.
+        # The insights app links insights to actions, and funding's priorities name the actions
+        # they serve; the page follows both relations by name, so this app imports neither.
+        # Applications come with every state and the page keeps the awarded ones: a priority has
+        # a handful, and filtering here would mean importing funding's workflow.
         "insights",
+        "priorities__applications__organisation",
+        "priorities__applications__report",
     )
     try:
         action = queryset.get(number=number)
@@ -51,6 +62,52 @@ def get_action_for_user(*, user: User, number: int, for_update: bool = False) ->
     if for_update and not can_update_action(user, action):
         raise PermissionDenied
     return action
+
+
+@dataclass(frozen=True)
+class FundedGrant:
+    application: "Application"
+    # The group's end-of-grant report once they have sent it.
+    report: "GrantReport | None"
+
+
+@dataclass(frozen=True)
+class ActionLoop:
+    """The loop an action closes: what communities said, the grants funded to act on it, what those
+    grants reported and the responses published back ("you said, we did")."""
+
+    insights: list["Insight"]
+    grants: list[FundedGrant]
+    responses: list["Insight"]
+
+
+def action_loop(*, action: Action) -> ActionLoop:
+    """From the relations get_action_for_user prefetched: no queries of its own."""
+    insights = list(action.insights.all())
+    return ActionLoop(
+        insights=insights,
+        grants=_funded_grants(action),
+        responses=[insight for insight in insights if insight.response_published],
+    )
+
+
+def _funded_grants(action: Action) -> list[FundedGrant]:
+    # Each grant once, however many of the action's priorities it sits under.
+    grants = {
+        application.pk: application
+        for priority in action.priorities.all()
+        for application in priority.applications.all()
+        if application.is_awarded
+    }
+    return [FundedGrant(application, _submitted_report(application)) for _, application in sorted(grants.items())]
+
+
+def _submitted_report(application: "Application") -> "GrantReport | None":
+    try:
+        report = application.report
+    except ObjectDoesNotExist:
+        return None
+    return report if report.submitted_at else None
 
 
 def action_timeline(*, action: Action) -> QuerySet[ActionUpdate]:

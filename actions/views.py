@@ -10,6 +10,7 @@ from actions.models import Action
 from actions.permissions import can_update_action
 from actions.selectors import (
     action_list,
+    action_loop,
     action_public_list,
     action_timeline,
     action_updates_since,
@@ -46,7 +47,12 @@ def action_detail_view(request: AuthenticatedHttpRequest, number: int) -> HttpRe
     return render(
         request,
         "actions/action_detail.html",
-        {"action": action, "timeline": action_timeline(action=action), "can_update": can_update_action(user, action)},
+        {
+            "action": action,
+            "timeline": action_timeline(action=action),
+            "can_update": can_update_action(user, action),
+            "closed_loop": action_loop(action=action),
+        },
     )
 
 

@@ -43,7 +43,11 @@ def published_responses(*, params: Any) -> tuple[PublicResponseFilter, QuerySet[
             "title", "summary", "response", "response_on", "heard_on", "ward__name"
         ),
     )
-    return insight_filter, insight_filter.qs.select_related("ward").prefetch_related("themes")
+    return insight_filter, insight_filter.qs.select_related("ward").prefetch_related(
+        "themes",
+        Prefetch("actions", queryset=Action.objects.only("number", "title").order_by("number")),
+        "priorities__applications__organisation",
+    )
 
 
 def get_import_batch_for_user(*, user: User, pk: int) -> ImportBatch:
