@@ -18,6 +18,13 @@ if TYPE_CHECKING:
     from insights.models import Insight
 
 
+# What action_loop reads. The insights app links insights to actions, and funding's priorities
+# name the actions they serve; these follow both relations by name, so this app imports neither.
+# Applications come in every state and action_loop keeps the awarded ones: a priority has a
+# handful, and filtering in the query would mean importing funding's workflow.
+LOOP_RELATIONS = ("insights", "priorities__applications__organisation", "priorities__applications__report")
+
+
 def _with_list_relations(queryset: QuerySet[Action]) -> QuerySet[Action]:
     return queryset.prefetch_related(
         Prefetch("lead_officers", queryset=User.objects.order_by("full_name", "email")),
@@ -47,13 +54,7 @@ def get_action_for_user(*, user: User, number: int, for_update: bool = False) ->
     queryset = _with_list_relations(Action.objects.all()).prefetch_related(
         "partners",
         Prefetch("milestones", queryset=Milestone.objects.order_by("done", "due_date", "pk")),
-        # The insights app links insights to actions, and funding's priorities name the actions
-        # they serve; the page follows both relations by name, so this app imports neither.
-        # Applications come with every state and the page keeps the awarded ones: a priority has
-        # a handful, and filtering here would mean importing funding's workflow.
-        "insights",
-        "priorities__applications__organisation",
-        "priorities__applications__report",
+        *LOOP_RELATIONS,
     )
     try:
         action = queryset.get(number=number)
@@ -82,7 +83,7 @@ class ActionLoop:
 
 
 def action_loop(*, action: Action) -> ActionLoop:
-    """From the relations get_action_for_user prefetched: no queries of its own."""
+    """From the LOOP_RELATIONS prefetched (get_action_for_user does): no queries of its own."""
     insights = list(action.insights.all())
     return ActionLoop(
         insights=insights,
