@@ -3,12 +3,13 @@ import datetime
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, ActionUpdate, Status
 from healthyplaces.accounts.roles import Role
-from healthyplaces.board.models import BoardSnapshot
+from healthyplaces.board.models import BoardSnapshot, WardDeprivation
 from healthyplaces.board.services import snapshot_freeze
 from insights.models import ConsentBasis, Insight, Source
 from tests.factories import ActionFactory, ThemeFactory, UserFactory, WardFactory
@@ -192,3 +193,91 @@ def test_the_dashboard_runs_the_same_queries_however_much_data(
     assert response.context["figures"].chart("themes").table[0][2] == [str((insights + 2) // 3)]
     assert ActionUpdate.objects.count() == 18 * updates
     assert Action.objects.count() == 18
+
+
+def freeze_data(day, month, year):
+    return {"meeting_date-day": day, "meeting_date-month": month, "meeting_date-year": year}
+
+
+def test_freezing_a_snapshot_from_the_form(client, admin_user, world):
+    client.force_login(admin_user)
+
+    response = client.post(reverse("board:freeze"), freeze_data("3", "12", "2026"), follow=True)
+
+    snapshot = BoardSnapshot.objects.get()
+    assert response.redirect_chain[-1][0] == snapshot.get_absolute_url()
+    page = response.content.decode()
+    assert "Snapshot frozen for the board meeting on 3 December 2026" in page
+    assert "Clubs open" in page
+    assert reverse("board:pack", kwargs={"pk": snapshot.pk, "file_format": "pdf"}) in page
+    assert reverse("board:snapshot_chart_csv", kwargs={"pk": snapshot.pk, "key": "themes"}) in page
+
+
+def test_a_second_snapshot_for_the_same_date_is_refused_beside_the_field(client, admin_user, world):
+    client.force_login(admin_user)
+    client.post(reverse("board:freeze"), freeze_data("3", "12", "2026"))
+
+    response = client.post(reverse("board:freeze"), freeze_data("3", "12", "2026"))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is already a snapshot for a board meeting on this date" in page
+    assert "govuk-error-summary" in page
+    assert 'value="2026"' in page
+    assert BoardSnapshot.objects.count() == 1
+
+
+def test_the_pack_downloads_as_pdf_and_xlsx(client, board_member, snapshot):
+    client.force_login(board_member)
+
+    pdf = client.get(reverse("board:pack", kwargs={"pk": snapshot.pk, "file_format": "pdf"}))
+    xlsx = client.get(reverse("board:pack", kwargs={"pk": snapshot.pk, "file_format": "xlsx"}))
+
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    assert pdf["Content-Disposition"] == 'attachment; filename="board-pack-2026-10-01.pdf"'
+    assert xlsx.content.startswith(b"PK")
+    assert client.get(reverse("board:pack", kwargs={"pk": snapshot.pk, "file_format": "doc"})).status_code == 404
+    assert client.get(reverse("board:snapshot", kwargs={"pk": snapshot.pk + 1})).status_code == 404
+
+
+def test_what_changed_compares_with_now_or_a_later_snapshot(client, admin_user, world):
+    first = snapshot_freeze(actor=admin_user, meeting_date=datetime.date(2026, 12, 3))
+    Action.objects.filter(number=1).update(status=Status.AT_RISK)
+    second = snapshot_freeze(actor=admin_user, meeting_date=datetime.date(2027, 1, 14))
+    Action.objects.filter(number=2).update(status=Status.ON_TRACK)
+    client.force_login(admin_user)
+    url = reverse("board:changes", kwargs={"pk": first.pk})
+
+    now = client.get(url).content.decode()
+    between = client.get(url, {"until": second.pk}).content.decode()
+
+    assert "Action 1, Action number 1: Off track to At risk" in now
+    assert "Action 2, Action number 2: Complete to On track" in now
+    assert "Action 1, Action number 1: Off track to At risk" in between
+    assert "Complete to On track" not in between
+    assert "the snapshot for the board on 14 January 2027" in between
+
+
+def test_the_deprivation_upload_lists_each_bad_row_and_keeps_nothing(client, admin_user, world):
+    client.force_login(admin_user)
+    upload = SimpleUploadedFile("d.csv", b"ward,decile\nHardwick,1\nNowhere,2\n", content_type="text/csv")
+
+    response = client.post(reverse("board:deprivation"), {"file": upload})
+
+    page = response.content.decode()
+    assert "Line 3: “Nowhere” is not a ward name or ONS code we know" in page
+    assert "govuk-error-summary" in page
+    assert not WardDeprivation.objects.exists()
+
+
+def test_a_good_deprivation_file_shows_on_the_dashboard(client, admin_user, world):
+    client.force_login(admin_user)
+    upload = SimpleUploadedFile("d.csv", b"ward,decile\nNorton,2\n", content_type="text/csv")
+
+    response = client.post(reverse("board:deprivation"), {"file": upload}, follow=True)
+
+    page = response.content.decode()
+    assert "Deprivation deciles loaded for 1 ward" in page
+    assert "Deprivation decile (1 is most deprived)" in page
+    assert "Wards are listed most deprived first" in page
