@@ -79,7 +79,19 @@ def demo_seed() -> list[DemoUser]:
                 action=action, title="Agree approach with partners", due_date=today + datetime.timedelta(days=30)
             )
     _demo_fund(today)
+    _demo_priority_actions()
     return list(DEMO_USERS)
+
+
+# The demo priority serves the seed-funding action and community ownership of spaces, so the
+# action pages and the board dashboard show the loop once grants are made under it.
+DEMO_PRIORITY_ACTIONS = {"Places to meet": (10, 15)}
+
+
+def _demo_priority_actions() -> None:
+    for title, numbers in DEMO_PRIORITY_ACTIONS.items():
+        for priority in Priority.objects.filter(title=title):
+            priority.actions.add(*Action.objects.filter(number__in=numbers))
 
 
 def _demo_fund(today: datetime.date) -> None:

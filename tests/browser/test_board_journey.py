@@ -144,3 +144,36 @@ def test_the_whole_loop_reaches_the_action_page_the_dashboard_the_public_and_the
     page.get_by_role("link", name="What changed since this board").click()
     page.wait_for_url(re.compile(r"/changes/$"))
     assert_accessible(page)
+
+
+def test_an_admin_loads_ward_deprivation_and_the_dashboard_reads_against_it(page, live_server, assert_accessible):
+    actions_load_plan()
+    UserFactory(email="admin@example.org", full_name="Ada Admin", roles=[Role.PROGRAMME_ADMIN])
+    WardFactory(name="Riverside")
+    WardFactory(name="Hilltop", ons_code="E05012345")
+    sign_in(page, "admin@example.org", assert_accessible)
+    page.goto(reverse("board:dashboard"))
+    page.get_by_role("link", name="Load ward deprivation deciles").click()
+    page.wait_for_url(re.compile(r"/board/deprivation/$"))
+    assert_accessible(page)
+
+    def upload(content):
+        page.get_by_label("Upload a CSV file").set_input_files(
+            files=[{"name": "deprivation.csv", "mimeType": "text/csv", "buffer": content}]
+        )
+        page.get_by_role("button", name="Upload", exact=True).click()
+
+    # A bad row loads nothing; each bad line is named.
+    upload(b"ward,decile\nRiverside,2\nLowtown,3\n")
+    page.wait_for_selector(".govuk-error-summary")
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+    assert page.get_by_text("Line 3: “Lowtown” is not a ward name or ONS code we know").is_visible()
+
+    upload(b"ward,decile\nRiverside,2\nE05012345,8\n")
+    page.wait_for_url(re.compile(r"/board/$"))
+    assert_accessible(page)
+    assert page.get_by_text("Deprivation deciles loaded for 2 wards").is_visible()
+    reach = page.locator("#chart-reach_wards table")
+    assert reach.locator("tbody tr").first.inner_text().startswith("Riverside\t2")
+    assert "Deprivation decile (1 is most deprived)" in reach.inner_text()
