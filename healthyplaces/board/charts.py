@@ -104,7 +104,8 @@ class Chart:
             elif series.is_hidden(top.values[index]):
                 parts.append(f"{series.name}: {SUPPRESSED} for each.")
             else:
-                parts.append(f"The most {series.name.lower()}: {top.label} ({series.shown(top.values[index])}).")
+                most = "Highest" if series.kind == "percent" else "Most"
+                parts.append(f"{most} {series.name.lower()}: {top.label} ({series.shown(top.values[index])}).")
         return " ".join(parts)
 
     @property

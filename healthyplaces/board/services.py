@@ -18,7 +18,7 @@ from healthyplaces.board.models import BoardSnapshot, SnapshotAction, WardDepriv
 from healthyplaces.board.permissions import can_freeze_snapshot, can_load_deprivation
 from healthyplaces.board.selectors import dashboard_figures
 from healthyplaces.vocabulary.models import Ward
-from insights.imports import MAX_UPLOAD_BYTES
+from insights.imports import decode_csv_upload
 
 
 def loop_to_json(loop: ActionLoop) -> dict[str, Any]:
@@ -87,15 +87,10 @@ DECILE_COLUMNS = ("decile", "imd decile", "deprivation decile")
 
 
 def _read(uploaded: UploadedFile) -> list[dict[str, str]]:
-    if uploaded.size is None or uploaded.size > MAX_UPLOAD_BYTES:
-        raise DeprivationFileInvalid([DeprivationRowError(0, "The file must be smaller than 2 MB")])
-    raw = bytes(uploaded.read())
-    if b"\x00" in raw[:8192]:
-        raise DeprivationFileInvalid([DeprivationRowError(0, "The file must be a CSV file, not a spreadsheet")])
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DeprivationFileInvalid([DeprivationRowError(0, "The file must be a CSV saved as UTF-8")]) from error
+        text = decode_csv_upload(uploaded)
+    except ValidationError as error:
+        raise DeprivationFileInvalid([DeprivationRowError(0, message) for message in error.messages]) from error
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
         return [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]

@@ -82,7 +82,7 @@ def test_a_suppressed_value_draws_no_bar_and_says_so(world):
 
     assert len(layout.bars) == 1  # Transport's 5; Loneliness's 4 is not drawn
     assert "fewer than 5" in [text.text for text in layout.texts]
-    assert chart.summary == "Insights by theme, 2 themes. The most insights: Transport (5)."
+    assert chart.summary == "Insights by theme, 2 themes. Most insights: Transport (5)."
 
 
 def test_figures_survive_the_round_trip_through_json(world):

@@ -281,3 +281,39 @@ def test_a_good_deprivation_file_shows_on_the_dashboard(client, admin_user, worl
     assert "Deprivation deciles loaded for 1 ward" in page
     assert "Deprivation decile (1 is most deprived)" in page
     assert "Wards are listed most deprived first" in page
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_snapshot_list_runs_the_same_queries_however_many_rows(
+    client, django_assert_num_queries, board_member, admin_user, count
+):
+    for n in range(count):
+        BoardSnapshot.objects.create(
+            meeting_date=datetime.date(2020, 1, 1) + datetime.timedelta(days=n), frozen_by=admin_user, figures={}
+        )
+    client.force_login(board_member)
+
+    # 1 session, 2 user, 3-4 the user's permissions and group permissions, 5 the snapshots with
+    # who froze them.
+    with django_assert_num_queries(5):
+        response = client.get(reverse("board:snapshots"))
+
+    assert response.content.decode().count('/changes/"') == count
+
+
+@pytest.mark.parametrize("insights", [5, 50])
+def test_snapshot_pages_run_the_same_queries_however_much_data(
+    client, django_assert_num_queries, board_member, admin_user, insights
+):
+    build_scale(10, insights)
+    first = snapshot_freeze(actor=admin_user, meeting_date=datetime.date(2026, 10, 1))
+    later = snapshot_freeze(actor=admin_user, meeting_date=datetime.date(2026, 12, 3))
+    client.force_login(board_member)
+
+    # session, user, 2 permission queries, the snapshot, its actions.
+    with django_assert_num_queries(6):
+        client.get(reverse("board:snapshot", kwargs={"pk": first.pk}))
+    # session, user, 2 permission queries, the snapshot, later snapshots, both sides' actions,
+    # milestones done, the count of new insights and the new grants.
+    with django_assert_num_queries(11):
+        client.get(reverse("board:changes", kwargs={"pk": first.pk}), {"until": later.pk})
