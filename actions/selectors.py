@@ -1,8 +1,10 @@
 """Reads of actions, always scoped to what the user may see."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -16,13 +18,6 @@ if TYPE_CHECKING:
     # Types only: funding sits above actions, so nothing here imports it when the code runs.
     from funding.models import Application, GrantReport
     from insights.models import Insight
-
-
-# What action_loop reads. The insights app links insights to actions, and funding's priorities
-# name the actions they serve; these follow both relations by name, so this app imports neither.
-# Applications come in every state and action_loop keeps the awarded ones: a priority has a
-# handful, and filtering in the query would mean importing funding's workflow.
-LOOP_RELATIONS = ("insights", "priorities__applications__organisation", "priorities__applications__report")
 
 
 def _with_list_relations(queryset: QuerySet[Action]) -> QuerySet[Action]:
@@ -54,7 +49,8 @@ def get_action_for_user(*, user: User, number: int, for_update: bool = False) ->
     queryset = _with_list_relations(Action.objects.all()).prefetch_related(
         "partners",
         Prefetch("milestones", queryset=Milestone.objects.order_by("done", "due_date", "pk")),
-        *LOOP_RELATIONS,
+        # The insights app links insights to actions; the action page lists them by that relation.
+        "insights",
     )
     try:
         action = queryset.get(number=number)
@@ -82,25 +78,30 @@ class ActionLoop:
     responses: list["Insight"]
 
 
-def action_loop(*, action: Action) -> ActionLoop:
-    """From the LOOP_RELATIONS prefetched (get_action_for_user does): no queries of its own."""
+def action_loop(*, action: Action, applications: "Iterable[Application] | None" = None) -> ActionLoop:
+    """The loop from the action's prefetched insights, and the applications under the priorities
+    that serve it: looked up in one query unless the caller has them (the board, for all 18)."""
     insights = list(action.insights.all())
+    if applications is None:
+        applications = _applications_under_priorities(action)
+    # Each grant once, however many of the action's priorities it sits under.
+    awarded = {application.pk: application for application in applications if application.is_awarded}
     return ActionLoop(
         insights=insights,
-        grants=_funded_grants(action),
+        grants=[FundedGrant(application, _submitted_report(application)) for _, application in sorted(awarded.items())],
         responses=[insight for insight in insights if insight.response_published],
     )
 
 
-def _funded_grants(action: Action) -> list[FundedGrant]:
-    # Each grant once, however many of the action's priorities it sits under.
-    grants = {
-        application.pk: application
-        for priority in action.priorities.all()
-        for application in priority.applications.all()
-        if application.is_awarded
-    }
-    return [FundedGrant(application, _submitted_report(application)) for _, application in sorted(grants.items())]
+def _applications_under_priorities(action: Action) -> "list[Application]":
+    # funding sits above this app, so its model is found by name rather than imported. Every
+    # state comes back and action_loop keeps the awarded ones, for the same reason.
+    application_model = apps.get_model("funding", "Application")
+    return list(
+        application_model._default_manager.filter(priority__actions=action)
+        .select_related("organisation", "report")
+        .order_by("pk")
+    )
 
 
 def _submitted_report(application: "Application") -> "GrantReport | None":

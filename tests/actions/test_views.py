@@ -278,8 +278,8 @@ def test_the_timeline_runs_the_same_queries_however_many_updates(
     client.force_login(officer)
 
     # session, user, 2 permission queries, the action, its leads, themes, partners, milestones,
-    # the insights that inform it, the funding priorities that serve it (none here, so their
-    # grants are not looked up), and the timeline with its authors.
+    # the insights that inform it, the grants under the priorities that serve it (with their
+    # groups and reports, in one query), and the timeline with its authors.
     with django_assert_num_queries(12):
         response = client.get(reverse("actions:detail", kwargs={"number": 9}))
 
@@ -319,9 +319,8 @@ def test_the_closed_loop_runs_the_same_queries_however_many_grants(
         GrantReportFactory(application__priority=priority)
     client.force_login(officer)
 
-    # As the timeline test, plus the priorities' grants, the grants' groups and their reports:
-    # fixed, however many grants there are.
-    with django_assert_num_queries(15):
+    # As the timeline test: the grants come with their groups and reports in one query.
+    with django_assert_num_queries(12):
         response = client.get(reverse("actions:detail", kwargs={"number": 9}))
 
     assert len(response.context["closed_loop"].grants) == grants
