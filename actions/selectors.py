@@ -61,6 +61,15 @@ def get_action_for_user(*, user: User, number: int, for_update: bool = False) ->
     return action
 
 
+def action_timeline(*, action: Action) -> QuerySet[ActionUpdate]:
+    return action.updates.select_related("author")
+
+
+def action_updates_since(*, action: Action, version: int) -> QuerySet[ActionUpdate]:
+    """Updates someone else saved after the version a form was loaded at, oldest first."""
+    return action.updates.filter(version__gt=version).select_related("author").order_by("version")
+
+
 @dataclass(frozen=True)
 class FundedGrant:
     application: "Application"
@@ -110,12 +119,3 @@ def _submitted_report(application: "Application") -> "GrantReport | None":
     except ObjectDoesNotExist:
         return None
     return report if report.submitted_at else None
-
-
-def action_timeline(*, action: Action) -> QuerySet[ActionUpdate]:
-    return action.updates.select_related("author")
-
-
-def action_updates_since(*, action: Action, version: int) -> QuerySet[ActionUpdate]:
-    """Updates someone else saved after the version a form was loaded at, oldest first."""
-    return action.updates.filter(version__gt=version).select_related("author").order_by("version")

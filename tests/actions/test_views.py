@@ -7,8 +7,9 @@ from django.urls import reverse
 from actions.models import Action, ActionUpdate, Status
 from funding.workflow import State
 from healthyplaces.accounts.roles import Role
+from tests.board.factories import GrantFactory, SentReportFactory
 from tests.factories import ActionFactory, MilestoneFactory, ThemeFactory, UserFactory
-from tests.funding.factories import GrantFactory, GrantReportFactory, PriorityFactory
+from tests.funding.factories import PriorityFactory
 from tests.insights.factories import InsightFactory
 
 pytestmark = pytest.mark.django_db
@@ -316,7 +317,7 @@ def test_the_closed_loop_runs_the_same_queries_however_many_grants(
         grants, actions=[led_action], response="We funded lunch clubs.", response_published=True
     )
     for _ in range(grants):
-        GrantReportFactory(application__priority=priority)
+        SentReportFactory(application__priority=priority)
     client.force_login(officer)
 
     # As the timeline test: the grants come with their groups and reports in one query.
@@ -336,7 +337,7 @@ def test_the_action_page_shows_the_loop_from_insight_to_response(client, board_m
         response_published=True,
     )
     InsightFactory(title="Unanswered insight", actions=[led_action])
-    GrantReportFactory(
+    SentReportFactory(
         application__priority=priority, application__project_title="Lunch club", what_happened="Twelve lunch clubs ran."
     )
     GrantFactory(priority=priority, project_title="Still running")

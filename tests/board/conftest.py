@@ -10,8 +10,9 @@ from django.utils import timezone
 from actions.models import Action, ActionUpdate, Status
 from funding.models import GrantReport
 from funding.workflow import State
+from tests.board.factories import GrantFactory, GrantPaymentFactory
 from tests.factories import ActionFactory, MilestoneFactory, PopulationGroupFactory, ThemeFactory, WardFactory
-from tests.funding.factories import ApplicationFactory, GrantFactory, PaymentFactory, PriorityFactory
+from tests.funding.factories import ApplicationFactory, PriorityFactory
 from tests.insights.factories import InsightFactory
 
 TODAY = datetime.date(2026, 11, 26)
@@ -96,10 +97,10 @@ def world(today):
     GrantReport.objects.create(
         application=lunch, what_happened="Twelve lunch clubs ran.", people_reached=40, submitted_at=timezone.now()
     )
-    PaymentFactory(application=lunch, amount=Decimal(600))
-    PaymentFactory(application=lunch, amount=Decimal(400))
+    GrantPaymentFactory(application=lunch, amount=Decimal(600))
+    GrantPaymentFactory(application=lunch, amount=Decimal(400))
     walks = GrantFactory(priority=lonely_priority, amount_awarded=Decimal(500), wards=[norton, hardwick])
-    PaymentFactory(application=walks, amount=Decimal(250))
+    GrantPaymentFactory(application=walks, amount=Decimal(250))
     GrantFactory(priority=getting_about, amount_awarded=Decimal(2000), state=State.APPROVED, wards=[hardwick])
     GrantFactory(priority=getting_about, amount_awarded=None, state=State.DECLINED, wards=[parkfield])
     ApplicationFactory(priority=lonely_priority, state=State.SUBMITTED)

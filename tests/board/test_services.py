@@ -18,7 +18,7 @@ from healthyplaces.board.reach import register_reach_source, unregister_reach_so
 from healthyplaces.board.selectors import dashboard_figures, snapshot_figures, what_changed
 from healthyplaces.board.services import DeprivationFileInvalid, deprivation_load, snapshot_freeze
 from tests.board.conftest import TODAY
-from tests.funding.factories import GrantFactory
+from tests.board.factories import GrantFactory
 from tests.insights.factories import InsightFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,10 @@ from funding.workflow import State
 from healthyplaces.accounts.roles import Role
 from healthyplaces.board.models import BoardSnapshot
 from insights.models import Insight
+from tests.board.factories import GrantFactory
 from tests.browser.test_insights_journey import choose, sign_in, sign_out
 from tests.factories import OrganisationFactory, UserFactory, WardFactory
-from tests.funding.factories import GrantFactory, PriorityFactory
+from tests.funding.factories import PriorityFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

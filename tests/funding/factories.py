@@ -8,8 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from funding.models import Application, Attachment, Fund, GrantReport, Payment, Priority, Round
-from funding.workflow import State
+from funding.models import Application, Attachment, Fund, Priority, Round
 from tests.factories import OrganisationFactory
 
 
@@ -70,42 +69,6 @@ class ApplicationFactory(DjangoModelFactory[Application]):
             if self.created_by_id is None:
                 self.created_by = extracted[0]
                 self.save(update_fields=["created_by"])
-
-
-class GrantFactory(ApplicationFactory):
-    """An awarded grant, as the workflow leaves one: reference, award and decision date set.
-    Pass state= for a later step (PAID, REPORT_RECEIVED) and wards=[...] for where it works."""
-
-    reference = factory.Sequence(lambda n: f"HP-{n:05d}")
-    state = State.OFFER_ACCEPTED
-    amount_awarded = Decimal("1000.00")
-    decided_at = factory.LazyFunction(timezone.now)
-
-    @factory.post_generation
-    def wards(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.wards.set(extracted)
-
-
-class PaymentFactory(DjangoModelFactory[Payment]):
-    class Meta:
-        model = Payment
-
-    application = factory.SubFactory(GrantFactory)
-    amount = Decimal("500.00")
-    paid_on = factory.LazyFunction(timezone.localdate)
-
-
-class GrantReportFactory(DjangoModelFactory[GrantReport]):
-    """A sent end-of-grant report."""
-
-    class Meta:
-        model = GrantReport
-
-    application = factory.SubFactory(GrantFactory, state=State.REPORT_RECEIVED)
-    what_happened = "Twelve lunch clubs ran in the community centre."
-    people_reached = 40
-    submitted_at = factory.LazyFunction(timezone.now)
 
 
 class AttachmentFactory(DjangoModelFactory[Attachment]):

@@ -8,8 +8,9 @@ from actions.models import Action
 from funding.workflow import State
 from healthyplaces.accounts.roles import Role
 from insights.models import Insight, InsightStatus, Source
+from tests.board.factories import GrantFactory
 from tests.factories import ActionFactory, PopulationGroupFactory, ThemeFactory, UserFactory, WardFactory
-from tests.funding.factories import GrantFactory, PriorityFactory
+from tests.funding.factories import PriorityFactory
 from tests.insights.factories import InsightFactory
 
 pytestmark = pytest.mark.django_db
