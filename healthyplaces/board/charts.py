@@ -91,6 +91,8 @@ class Chart:
     rows: tuple[Row, ...]
     note_heading: str = ""
     what: str = "rows"
+    # A further sentence for the summary, such as how much went to the most deprived wards.
+    finding: str = ""
 
     @property
     def summary(self) -> str:
@@ -106,6 +108,8 @@ class Chart:
             else:
                 most = "Highest" if series.kind == "percent" else "Most"
                 parts.append(f"{most} {series.name.lower()}: {top.label} ({series.shown(top.values[index])}).")
+        if self.finding:
+            parts.append(self.finding)
         return " ".join(parts)
 
     @property
@@ -167,6 +171,7 @@ class Chart:
             "label_heading": self.label_heading,
             "note_heading": self.note_heading,
             "what": self.what,
+            "finding": self.finding,
             "series": [{"name": s.name, "kind": s.kind, "suppress": s.suppress} for s in self.series],
             "rows": [{"label": r.label, "values": list(r.values), "note": r.note} for r in self.rows],
         }
@@ -179,6 +184,7 @@ class Chart:
             label_heading=data["label_heading"],
             note_heading=data.get("note_heading", ""),
             what=data.get("what", "rows"),
+            finding=data.get("finding", ""),
             series=tuple(Series(s["name"], s["kind"], s["suppress"]) for s in data["series"]),
             rows=tuple(Row(r["label"], tuple(r["values"]), r.get("note", "")) for r in data["rows"]),
         )

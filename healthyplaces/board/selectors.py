@@ -219,6 +219,7 @@ def _ward_chart(
 ) -> Chart:
     deprivation = any(ward.decile is not None for ward in wards)
     return Chart(
+        finding=_most_deprived_share(wards, series, columns) if deprivation else "",
         key=key,
         title=title,
         label_heading="Ward",
@@ -234,6 +235,28 @@ def _ward_chart(
             for ward in wards
         ),
     )
+
+
+MOST_DEPRIVED_DECILES = 3
+
+
+def _most_deprived_share(
+    wards: Sequence[WardRow], series: tuple[Series, ...], columns: Sequence[Mapping[int, int]]
+) -> str:
+    """How much of each money series went to wards in the three most deprived deciles. Counts are
+    left out: a share of a small count can give away the count that "fewer than 5" hides."""
+    deprived = {ward.pk for ward in wards if ward.decile is not None and ward.decile <= MOST_DEPRIVED_DECILES}
+    sentences = []
+    for one, column in zip(series, columns, strict=True):
+        if one.kind != "money":
+            continue
+        total = sum(column.get(ward.pk, 0) for ward in wards)
+        part = sum(value for pk, value in column.items() if pk in deprived)
+        sentences.append(
+            f"{one.name} in wards in the {MOST_DEPRIVED_DECILES} most deprived deciles: {one.shown(part)} of "
+            f"{one.shown(total)}."
+        )
+    return " ".join(sentences)
 
 
 def funding_by_ward(*, wards: Sequence[WardRow]) -> Chart:

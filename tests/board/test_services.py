@@ -174,15 +174,22 @@ def test_deprivation_loads_by_name_or_code_and_replaces_what_was_there(world, ad
     norton.save()
     deprivation_load(actor=admin_user, uploaded=csv_file("ward,decile\nParkfield,9\n"))
 
-    loaded = deprivation_load(actor=admin_user, uploaded=csv_file("Ward,IMD decile\nHardwick,1\nE05012345,3\n"))
+    loaded = deprivation_load(actor=admin_user, uploaded=csv_file("Ward,IMD decile\nHardwick,1\nE05012345,5\n"))
 
     assert loaded == 2
-    assert dict(WardDeprivation.objects.values_list("ward__name", "decile")) == {"Hardwick": 1, "Norton": 3}
-    chart = dashboard_figures(today=TODAY).chart("reach_wards")
+    assert dict(WardDeprivation.objects.values_list("ward__name", "decile")) == {"Hardwick": 1, "Norton": 5}
+    figures = dashboard_figures(today=TODAY)
+    chart = figures.chart("reach_wards")
     assert chart.headings[1] == "Deprivation decile (1 is most deprived)"
+    # Hardwick (decile 1) had £2,500 of the £4,000 awarded (a grant counts in each of its wards).
+    assert figures.chart("funding_wards").summary.endswith(
+        "Awarded in wards in the 3 most deprived deciles: £2,500.00 of £4,000.00. "
+        "Paid in wards in the 3 most deprived deciles: £250.00 of £1,500.00."
+    )
+    assert "most deprived" not in chart.summary
     assert [(label, note) for label, note, _ in chart.table] == [
         ("Hardwick", "1"),
-        ("Norton", "3"),
+        ("Norton", "5"),
         ("Parkfield", "Not loaded"),
     ]
 
