@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -46,7 +47,11 @@ def published_responses(*, params: Any) -> tuple[PublicResponseFilter, QuerySet[
     return insight_filter, insight_filter.qs.select_related("ward").prefetch_related(
         "themes",
         Prefetch("actions", queryset=Action.objects.only("number", "title").order_by("number")),
-        "priorities__applications__organisation",
+        # funding sits above this app: its Application is found by name rather than imported.
+        Prefetch(
+            "priorities__applications",
+            queryset=apps.get_model("funding", "Application")._default_manager.select_related("organisation"),
+        ),
     )
 
 

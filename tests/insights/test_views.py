@@ -552,8 +552,8 @@ def test_the_public_page_shows_actions_and_grants_with_the_same_queries(client, 
     for insight in Insight.objects.all():
         insight.actions.add(Action.objects.get(number=9))
 
-    # As above, plus the priorities' applications and their groups: 9 at any size.
-    with django_assert_num_queries(9):
+    # As above, plus the priorities' applications with their groups: 8 at any size.
+    with django_assert_num_queries(8):
         page = client.get(reverse("insights:public")).content.decode()
 
     assert page.count("<strong>It informed:</strong>") == min(count, 25)
