@@ -1,9 +1,11 @@
 """Reads of actions, always scoped to what the user may see."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -11,6 +13,11 @@ from actions.filters import ActionFilter
 from actions.models import Action, ActionUpdate, Milestone
 from actions.permissions import can_update_action, can_view_tracker
 from healthyplaces.accounts.models import User
+
+if TYPE_CHECKING:
+    # Types only: funding sits above actions, so nothing here imports it when the code runs.
+    from funding.models import Application, GrantReport
+    from insights.models import Insight
 
 
 def _with_list_relations(queryset: QuerySet[Action]) -> QuerySet[Action]:
@@ -78,3 +85,54 @@ def action_timeline(*, action: Action, before: int | None = None) -> TimelinePag
 def action_updates_since(*, action: Action, version: int) -> QuerySet[ActionUpdate]:
     """Updates someone else saved after the version a form was loaded at, oldest first."""
     return action.updates.filter(version__gt=version).select_related("author").order_by("version")
+
+
+@dataclass(frozen=True)
+class FundedGrant:
+    application: "Application"
+    # The group's end-of-grant report once they have sent it.
+    report: "GrantReport | None"
+
+
+@dataclass(frozen=True)
+class ActionLoop:
+    """The loop an action closes: what communities said, the grants funded to act on it, what those
+    grants reported and the responses published back ("you said, we did")."""
+
+    insights: list["Insight"]
+    grants: list[FundedGrant]
+    responses: list["Insight"]
+
+
+def action_loop(*, action: Action, applications: "Iterable[Application] | None" = None) -> ActionLoop:
+    """The loop from the action's prefetched insights, and the applications under the priorities
+    that serve it: looked up in one query unless the caller has them (the board, for all 18)."""
+    insights = list(action.insights.all())
+    if applications is None:
+        applications = _applications_under_priorities(action)
+    # Each grant once, however many of the action's priorities it sits under.
+    awarded = {application.pk: application for application in applications if application.is_awarded}
+    return ActionLoop(
+        insights=insights,
+        grants=[FundedGrant(application, _submitted_report(application)) for _, application in sorted(awarded.items())],
+        responses=[insight for insight in insights if insight.response_published],
+    )
+
+
+def _applications_under_priorities(action: Action) -> "list[Application]":
+    # funding sits above this app, so its model is found by name rather than imported. Every
+    # state comes back and action_loop keeps the awarded ones, for the same reason.
+    application_model = apps.get_model("funding", "Application")
+    return list(
+        application_model._default_manager.filter(priority__actions=action)
+        .select_related("organisation", "report")
+        .order_by("pk")
+    )
+
+
+def _submitted_report(application: "Application") -> "GrantReport | None":
+    try:
+        report = application.report
+    except ObjectDoesNotExist:
+        return None
+    return report if report.submitted_at else None

@@ -6,5 +6,5 @@ class ConnectorsConfig(AppConfig):
     verbose_name = "Community connector network"
 
     def ready(self) -> None:
-        # Registers the network's section of the progress digest.
-        from connectors import digest  # noqa: F401
+        # Registers the network's section of the progress digest and its reach-by-ward columns.
+        from connectors import digest, reach  # noqa: F401

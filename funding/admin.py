@@ -27,7 +27,7 @@ class FundAdmin(admin.ModelAdmin[Fund]):
 class PriorityAdmin(admin.ModelAdmin[Priority]):
     list_display = ("title", "fund")
     list_filter = ("fund",)
-    filter_horizontal = ("insights",)
+    filter_horizontal = ("insights", "actions")
 
 
 class CriterionInline(admin.TabularInline[AssessmentCriterion, Round]):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding.files import attachment_path, private_storage
-from funding.workflow import State
+from funding.workflow import AWARDED, State
 from healthyplaces.accounts.models import Organisation
 from healthyplaces.vocabulary.models import Ward
 from insights.models import Insight
@@ -48,6 +48,8 @@ class Priority(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     insights = models.ManyToManyField(Insight, related_name="priorities", blank=True)
+    # The plan's actions this priority serves: closes the loop from insight to action to grant.
+    actions = models.ManyToManyField("actions.Action", related_name="priorities", blank=True)
 
     class Meta:
         ordering = ("title",)
@@ -145,6 +147,10 @@ class Application(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("funding:application", kwargs={"pk": self.pk})
+
+    @property
+    def is_awarded(self) -> bool:
+        return self.state in AWARDED
 
 
 class BudgetLine(models.Model):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("connectors.urls")),
     path("", include("healthyplaces.notifications.urls")),
+    path("", include("healthyplaces.board.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -69,7 +69,9 @@ class Preview:
         return [row for row in self.rows if row[2] not in self.already_imported]
 
 
-def _decode(uploaded: UploadedFile) -> str:
+def decode_csv_upload(uploaded: UploadedFile) -> str:
+    """An uploaded CSV's text, refusing files too large, not text, or not UTF-8 (board's
+    deprivation upload reads its file the same way)."""
     if uploaded.size is None or uploaded.size > MAX_UPLOAD_BYTES:
         raise ValidationError("The file must be smaller than 2 MB")
     raw = bytes(uploaded.read())
@@ -104,7 +106,7 @@ def read_csv(text: str) -> tuple[list[str], list[dict[str, str]]]:
 def import_batch_create(*, actor: User, uploaded: UploadedFile) -> ImportBatch:
     if not can_review_insight(actor):
         raise PermissionDenied("Only officers can import insights")
-    text = _decode(uploaded)
+    text = decode_csv_upload(uploaded)
     header, _ = read_csv(text)
     return ImportBatch.objects.create(
         filename=(uploaded.name or "upload.csv")[:255], content=text, uploaded_by=actor, mapping=guess_mapping(header)

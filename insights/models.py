@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
@@ -92,6 +94,19 @@ class Insight(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("insights:detail", kwargs={"pk": self.pk})
+
+    @property
+    def funded_applications(self) -> list[Any]:
+        """Grants awarded under the community priorities this insight shaped, each once. Reads the
+        relations as prefetched (priorities__applications), so a list of insights costs no more
+        queries per row; funding sits above this app, hence the relation names, not its models."""
+        grants = {
+            application.pk: application
+            for priority in self.priorities.all()
+            for application in priority.applications.all()
+            if application.is_awarded
+        }
+        return [grants[pk] for pk in sorted(grants)]
 
 
 class ImportBatch(models.Model):

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -43,7 +44,15 @@ def published_responses(*, params: Any) -> tuple[PublicResponseFilter, QuerySet[
             "title", "summary", "response", "response_on", "heard_on", "ward__name"
         ),
     )
-    return insight_filter, insight_filter.qs.select_related("ward").prefetch_related("themes")
+    return insight_filter, insight_filter.qs.select_related("ward").prefetch_related(
+        "themes",
+        Prefetch("actions", queryset=Action.objects.only("number", "title").order_by("number")),
+        # funding sits above this app: its Application is found by name rather than imported.
+        Prefetch(
+            "priorities__applications",
+            queryset=apps.get_model("funding", "Application")._default_manager.select_related("organisation"),
+        ),
+    )
 
 
 def get_import_batch_for_user(*, user: User, pk: int) -> ImportBatch:

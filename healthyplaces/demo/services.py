@@ -81,7 +81,19 @@ def demo_seed() -> list[DemoUser]:
             )
     _demo_fund(today)
     demo_network(connector_user=users[Role.COMMUNITY_CONNECTOR], today=today)
+    _demo_priority_actions()
     return list(DEMO_USERS)
+
+
+# The demo priority serves the seed-funding action and community ownership of spaces, so the
+# action pages and the board dashboard show the loop once grants are made under it.
+DEMO_PRIORITY_ACTIONS = {"Places to meet": (10, 15)}
+
+
+def _demo_priority_actions() -> None:
+    for title, numbers in DEMO_PRIORITY_ACTIONS.items():
+        for priority in Priority.objects.filter(title=title):
+            priority.actions.add(*Action.objects.filter(number__in=numbers))
 
 
 def _demo_fund(today: datetime.date) -> None:

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "insights",
     "connectors",
     "funding",
+    # Reads every app above; nothing imports it.
+    "healthyplaces.board",
 ]
 
 MIDDLEWARE = [

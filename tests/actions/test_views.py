@@ -6,8 +6,12 @@ import time_machine
 from django.urls import reverse
 
 from actions.models import Action, ActionUpdate, Status
+from funding.workflow import State
 from healthyplaces.accounts.roles import Role
+from tests.board.factories import GrantFactory, SentReportFactory
 from tests.factories import ActionFactory, MilestoneFactory, ThemeFactory, UserFactory
+from tests.funding.factories import PriorityFactory
+from tests.insights.factories import InsightFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -276,8 +280,9 @@ def test_the_timeline_runs_the_same_queries_however_many_updates(
     client.force_login(officer)
 
     # session, user, 2 permission queries, the action, its leads, themes, partners, milestones,
-    # the insights that inform it, and one page of the timeline with its authors.
-    with django_assert_num_queries(11):
+    # the insights that inform it, the grants under the priorities that serve it (with their
+    # groups and reports, in one query), and one page of the timeline with its authors.
+    with django_assert_num_queries(12):
         response = client.get(reverse("actions:detail", kwargs={"number": 9}))
 
     assert response.content.decode().count("app-timeline__item") == min(updates, 20)
@@ -326,3 +331,54 @@ def test_filter_labels_do_not_call_every_filter_optional(client, board_member):
 
     assert "(optional)" not in page
     assert "Lead officer" in page
+
+
+@pytest.mark.parametrize("grants", [2, 20])
+def test_the_closed_loop_runs_the_same_queries_however_many_grants(
+    client, django_assert_num_queries, officer, led_action, grants
+):
+    priority = PriorityFactory(title="Loneliness in later life")
+    priority.actions.add(led_action)
+    InsightFactory.create_batch(
+        grants, actions=[led_action], response="We funded lunch clubs.", response_published=True
+    )
+    for _ in range(grants):
+        SentReportFactory(application__priority=priority)
+    client.force_login(officer)
+
+    # As the timeline test: the grants come with their groups and reports in one query.
+    with django_assert_num_queries(12):
+        response = client.get(reverse("actions:detail", kwargs={"number": 9}))
+
+    assert len(response.context["closed_loop"].grants) == grants
+
+
+def test_the_action_page_shows_the_loop_from_insight_to_response(client, board_member, led_action):
+    priority = PriorityFactory(title="Loneliness in later life")
+    priority.actions.add(led_action)
+    InsightFactory(
+        title="Older people feel cut off",
+        actions=[led_action],
+        response="We funded lunch clubs.",
+        response_published=True,
+    )
+    InsightFactory(title="Unanswered insight", actions=[led_action])
+    SentReportFactory(
+        application__priority=priority, application__project_title="Lunch club", what_happened="Twelve lunch clubs ran."
+    )
+    GrantFactory(priority=priority, project_title="Still running")
+    GrantFactory(priority=priority, project_title="Turned down", state=State.DECLINED)
+    GrantFactory(project_title="Another priority's grant")
+    client.force_login(board_member)
+
+    page = client.get(reverse("actions:detail", kwargs={"number": 9})).content.decode()
+
+    assert "Older people feel cut off" in page
+    assert "Lunch club" in page
+    assert "Twelve lunch clubs ran." in page
+    assert "Still running" in page
+    assert "No end-of-grant report yet." in page
+    assert "Turned down" not in page
+    assert "Another priority&#x27;s grant" not in page
+    assert "<strong>We did:</strong> We funded lunch clubs." in page
+    assert page.count("<strong>You said:</strong>") == 1

@@ -60,6 +60,8 @@ def test_the_demo_group_has_an_open_round_to_apply_to(settings):
     assert len(rounds) == 1
     assert rounds[0].is_open()
     assert rounds[0].priorities.count() == 1
+    # Run twice, the demo priority still serves the same two actions once each.
+    assert list(rounds[0].priorities.get().actions.values_list("number", flat=True)) == [10, 15]
 
 
 def test_the_demo_connector_has_places_and_a_conversation_made_once(settings):

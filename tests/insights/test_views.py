@@ -4,10 +4,14 @@ import re
 import pytest
 from django.urls import reverse
 
+from actions.models import Action
+from funding.workflow import State
 from healthyplaces.accounts.roles import Role
 from insights.models import Insight, InsightStatus, Source
+from tests.board.factories import GrantFactory
 from tests.connectors.factories import PlaceFactory
 from tests.factories import ActionFactory, PopulationGroupFactory, ThemeFactory, UserFactory, WardFactory
+from tests.funding.factories import PriorityFactory
 from tests.insights.factories import InsightFactory
 
 pytestmark = pytest.mark.django_db
@@ -533,8 +537,30 @@ def test_the_public_page_runs_the_same_queries_however_many_rows(client, django_
     build_insights(count, published=True)
 
     # No session or user for an anonymous visitor: 1 the count, 2 the page of responses with their
-    # wards, 3 their themes, 4-5 the theme and ward choices.
-    with django_assert_num_queries(5):
+    # wards, 3 their themes, 4 the actions they informed, 5 the funding priorities they shaped
+    # (none here, so no grants are looked up), 6-7 the theme and ward choices.
+    with django_assert_num_queries(7):
         response = client.get(reverse("insights:public"))
 
     assert response.content.decode().count("app-result-list__item") == min(count, 25)
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_public_page_shows_actions_and_grants_with_the_same_queries(client, django_assert_num_queries, count):
+    build_insights(count, published=True)
+    priority = PriorityFactory(title="Getting to the health centre")
+    priority.insights.set(Insight.objects.all())
+    for n in range(count):
+        GrantFactory(priority=priority, project_title=f"Community bus {n}")
+    GrantFactory(priority=priority, project_title="Declined bus", state=State.DECLINED)
+    for insight in Insight.objects.all():
+        insight.actions.add(Action.objects.get(number=9))
+
+    # As above, plus the priorities' applications with their groups: 8 at any size.
+    with django_assert_num_queries(8):
+        page = client.get(reverse("insights:public")).content.decode()
+
+    assert page.count("<strong>It informed:</strong>") == min(count, 25)
+    assert "action 9, Action number 9" in page
+    assert "Community bus 0 by" in page
+    assert "Declined bus" not in page

@@ -1,0 +1,195 @@
+"""Horizontal bar charts drawn on the server as SVG (no canvas, no script), following the ONS and
+GOV.UK guidance on accessible charts: every chart has a title, a one-sentence summary, a table of
+the same figures and a CSV download, and each bar is labelled with its value in words, so colour
+is never the only signal. Charts are plain data (to_json/from_json) so a board snapshot keeps
+them exactly as the board saw them.
+
+Values are whole numbers: counts, percentages, or money in pence (shown as pounds)."""
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from insights.exports import safe_cell
+from insights.stats import SUPPRESSED, shown_count
+
+Kind = Literal["count", "money", "percent"]
+
+# Geometry of the SVG, in its own units (the CSS scales it to the page).
+WIDTH = 760
+LABEL_WIDTH = 250
+BAR_SPACE = 330
+BAR_HEIGHT = 20
+BAR_GAP = 4
+GROUP_GAP = 12
+TEXT_OFFSET = 6
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    kind: Kind = "count"
+    # Counts that could point to people in a small community are shown as "fewer than 5".
+    suppress: bool = False
+
+    def shown(self, value: int) -> str:
+        if self.kind == "money":
+            return f"£{value // 100:,}.{value % 100:02d}"
+        if self.kind == "percent":
+            return f"{value}%"
+        return shown_count(value, suppress=self.suppress)
+
+    def raw(self, value: int) -> str:
+        """The figure for a spreadsheet: pounds without the sign, counts as suppressed."""
+        if self.kind == "money":
+            return f"{value // 100}.{value % 100:02d}"
+        return self.shown(value).rstrip("%")
+
+    def is_hidden(self, value: int) -> bool:
+        return self.shown(value) == SUPPRESSED
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    values: tuple[int, ...]
+    # A further column some charts carry, such as a ward's deprivation decile.
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: int
+    y: int
+    width: int
+    height: int
+    series_index: int
+
+
+@dataclass(frozen=True)
+class Text:
+    x: int
+    y: int
+    text: str
+    css_class: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    height: int
+    bars: list[Bar]
+    texts: list[Text]
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    label_heading: str
+    series: tuple[Series, ...]
+    rows: tuple[Row, ...]
+    note_heading: str = ""
+    what: str = "rows"
+    # A further sentence for the summary, such as how much went to the most deprived wards.
+    finding: str = ""
+
+    @property
+    def summary(self) -> str:
+        if not self.rows:
+            return f"{self.title}: nothing to show yet."
+        parts = [f"{self.title}, {len(self.rows)} {self.what}."]
+        for index, series in enumerate(self.series):
+            top = max(self.rows, key=lambda row: row.values[index])
+            if top.values[index] == 0:
+                parts.append(f"{series.name}: none yet.")
+            elif series.is_hidden(top.values[index]):
+                parts.append(f"{series.name}: {SUPPRESSED} for each.")
+            else:
+                most = "Highest" if series.kind == "percent" else "Most"
+                parts.append(f"{most} {series.name.lower()}: {top.label} ({series.shown(top.values[index])}).")
+        if self.finding:
+            parts.append(self.finding)
+        return " ".join(parts)
+
+    @property
+    def headings(self) -> list[str]:
+        return [self.label_heading, *([self.note_heading] if self.note_heading else []), *(s.name for s in self.series)]
+
+    @property
+    def table(self) -> list[tuple[str, str, list[str]]]:
+        """label, note and each value as shown."""
+        return [
+            (row.label, row.note, [series.shown(value) for series, value in zip(self.series, row.values, strict=True)])
+            for row in self.rows
+        ]
+
+    def spreadsheet_rows(self) -> list[list[str]]:
+        """Header and rows, formula cells defused, for CSV and XLSX."""
+        rows = [self.headings]
+        for row in self.rows:
+            values = [series.raw(value) for series, value in zip(self.series, row.values, strict=True)]
+            rows.append([row.label, *([row.note] if self.note_heading else []), *values])
+        return [[safe_cell(cell) for cell in row] for row in rows]
+
+    def csv(self) -> str:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(self.spreadsheet_rows())
+        return buffer.getvalue()
+
+    def layout(self) -> Layout:
+        """Bars scaled to the largest value shown (one scale for every series: no dual axes)."""
+        shown_values = [
+            value
+            for row in self.rows
+            for series, value in zip(self.series, row.values, strict=True)
+            if not series.is_hidden(value)
+        ]
+        largest = max(shown_values, default=0) or 1
+        bars: list[Bar] = []
+        texts: list[Text] = []
+        y = 0
+        many = len(self.series) > 1
+        for row in self.rows:
+            texts.append(Text(0, y + BAR_HEIGHT - TEXT_OFFSET, _short(row.label), "app-chart__label"))
+            for index, (series, value) in enumerate(zip(self.series, row.values, strict=True)):
+                width = 0 if series.is_hidden(value) else round(BAR_SPACE * value / largest)
+                if width:
+                    bars.append(Bar(LABEL_WIDTH, y, width, BAR_HEIGHT, index))
+                words = f"{series.name}: {series.shown(value)}" if many else series.shown(value)
+                texts.append(
+                    Text(LABEL_WIDTH + width + TEXT_OFFSET, y + BAR_HEIGHT - TEXT_OFFSET, words, "app-chart__value")
+                )
+                y += BAR_HEIGHT + BAR_GAP
+            y += GROUP_GAP
+        return Layout(height=max(y, 1), bars=bars, texts=texts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "label_heading": self.label_heading,
+            "note_heading": self.note_heading,
+            "what": self.what,
+            "finding": self.finding,
+            "series": [{"name": s.name, "kind": s.kind, "suppress": s.suppress} for s in self.series],
+            "rows": [{"label": r.label, "values": list(r.values), "note": r.note} for r in self.rows],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Chart":
+        return cls(
+            key=data["key"],
+            title=data["title"],
+            label_heading=data["label_heading"],
+            note_heading=data.get("note_heading", ""),
+            what=data.get("what", "rows"),
+            finding=data.get("finding", ""),
+            series=tuple(Series(s["name"], s["kind"], s["suppress"]) for s in data["series"]),
+            rows=tuple(Row(r["label"], tuple(r["values"]), r.get("note", "")) for r in data["rows"]),
+        )
+
+
+def _short(label: str, limit: int = 34) -> str:
+    # The table beside the chart carries the whole label.
+    return label if len(label) <= limit else label[: limit - 1] + "…"

@@ -1,0 +1,104 @@
+import pytest
+
+from healthyplaces.board.charts import Series
+from healthyplaces.board.selectors import dashboard_figures
+from tests.board.conftest import TODAY
+from tests.connectors.factories import ConnectorFactory, ConversationFactory, PlaceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(figures, key):
+    return {label: values for label, _, values in figures.chart(key).table}
+
+
+def test_actions_by_status_and_each_action_row(world):
+    figures = dashboard_figures(today=TODAY)
+
+    assert rows(figures, "status") == {
+        "Not started": ["1"],
+        "On track": ["13"],
+        "At risk": ["2"],
+        "Off track": ["1"],
+        "Complete": ["1"],
+    }
+    assert [row.number for row in figures.actions] == list(range(1, 19))
+    assert [row.number for row in figures.overdue] == [1]
+    action_9 = figures.actions[8]
+    assert (action_9.status_label, action_9.progress, action_9.narrative) == ("On track", 25, "Clubs open")
+
+
+def test_progress_over_time_and_milestones_due(world):
+    figures = dashboard_figures(today=TODAY)
+
+    assert rows(figures, "progress") == {"October 2026": ["30%"], "November 2026": ["25%"]}
+    assert [(m.action_number, m.title) for m in figures.milestones_due] == [(3, "Venue booked"), (4, "Survey closes")]
+
+
+def test_insights_by_theme_and_group_suppress_four_but_not_five(world):
+    figures = dashboard_figures(today=TODAY)
+
+    assert rows(figures, "themes") == {"Loneliness": ["fewer than 5"], "Transport": ["5"]}
+    assert rows(figures, "groups") == {"Carers": ["5"], "Older people": ["fewer than 5"]}
+
+
+def test_funding_by_priority_and_by_ward(world):
+    figures = dashboard_figures(today=TODAY)
+
+    assert rows(figures, "funding_priorities") == {
+        "Getting about": ["£2,000.00", "£0.00"],
+        "Loneliness in later life": ["£1,500.00", "£1,250.00"],
+    }
+    assert rows(figures, "funding_wards") == {
+        "Hardwick": ["£2,500.00", "£250.00"],
+        "Norton": ["£1,500.00", "£1,250.00"],
+        "Parkfield": ["£0.00", "£0.00"],
+    }
+
+
+def test_reach_by_ward_and_the_loop_by_action(world):
+    hardwick, norton, _ = world["wards"]
+    # Connectors: six active in Hardwick (one also in Norton), one inactive there. Conversations:
+    # five at a Hardwick place, two at a Norton place, none in Parkfield.
+    in_hardwick = [ConnectorFactory(wards=[hardwick]) for _ in range(5)]
+    in_hardwick.append(ConnectorFactory(wards=[hardwick, norton]))
+    ConnectorFactory(wards=[hardwick], active=False)
+    hall, centre = PlaceFactory(ward=hardwick), PlaceFactory(ward=norton)
+    for _ in range(5):
+        ConversationFactory(connector=in_hardwick[0], place=hall)
+    for _ in range(2):
+        ConversationFactory(connector=in_hardwick[5], place=centre)
+
+    figures = dashboard_figures(today=TODAY)
+
+    assert figures.chart("reach_wards").headings == ["Ward", "Connectors", "Conversations", "Insights", "Grants"]
+    assert rows(figures, "reach_wards") == {
+        "Hardwick": ["6", "5", "5", "fewer than 5"],
+        "Norton": ["fewer than 5", "fewer than 5", "fewer than 5", "fewer than 5"],
+        "Parkfield": ["0", "0", "0", "0"],
+    }
+    loop = {row.number: (row.insights, row.grants, row.reports, row.responses) for row in figures.loop}
+    assert loop[9] == (2, 2, 1, 1)
+    assert loop[1] == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(("count", "shown"), [(0, "0"), (1, "fewer than 5"), (4, "fewer than 5"), (5, "5")])
+def test_suppression_at_four_and_five(count, shown):
+    assert Series("Insights", suppress=True).shown(count) == shown
+    assert Series("Actions").shown(count) == str(count)
+
+
+def test_a_suppressed_value_draws_no_bar_and_says_so(world):
+    chart = dashboard_figures(today=TODAY).chart("themes")
+
+    layout = chart.layout()
+
+    assert len(layout.bars) == 1  # Transport's 5; Loneliness's 4 is not drawn
+    assert "fewer than 5" in [text.text for text in layout.texts]
+    assert chart.summary == "Insights by theme, 2 themes. Most insights: Transport (5)."
+
+
+def test_figures_survive_the_round_trip_through_json(world):
+    figures = dashboard_figures(today=TODAY)
+
+    assert type(figures).from_json(figures.to_json()) == figures
