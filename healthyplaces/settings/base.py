@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The project's template engine renders form widgets (FORM_RENDERER), the admin's included:
+    # it needs Django's own widget templates, which this app provides.
+    "django.forms",
     "allauth",
     "allauth.account",
     "django_filters",

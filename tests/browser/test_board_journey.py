@@ -110,7 +110,7 @@ def test_the_whole_loop_reaches_the_action_page_the_dashboard_the_public_and_the
     assert "£1,500.00" in page.locator("#chart-funding_wards table").inner_text()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download “Reach by ward” as CSV").click()
-    assert "Riverside,fewer than 5,fewer than 5" in download.value.path().read_text()
+    assert "Riverside,0,0,fewer than 5,fewer than 5" in download.value.path().read_text()
     sign_out(page)
 
     # The public page shows the response, the action it informed and the project funded.
