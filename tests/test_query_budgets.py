@@ -20,6 +20,9 @@ TODAY = datetime.date(2026, 11, 26)
 SMALLER = Sizes(years=1, users=40, wards=6, insights=100, rounds=2, applications=40, connectors=10, conversations=40)
 LARGER = Sizes(years=5, users=200, wards=6, insights=500, rounds=10, applications=200, connectors=50, conversations=200)
 BUDGET = 12
+# The board dashboard asks a fixed 16 aggregate queries for its figures (see docs/benchmarks.md):
+# the same at any size, but over the budget every other key page keeps.
+OVER_BUDGET = {"board dashboard": 20}
 
 # (page, role whose session asks for it, url). The panel's round is filled in per dataset.
 PAGES = [
@@ -32,6 +35,8 @@ PAGES = [
     ("applications (group)", Role.COMMUNITY_GROUP_MEMBER, "funding:applications", {}),
     ("panel", Role.COUNCIL_OFFICER, "funding:panel", {"pk": "latest round"}),
     ("public progress", None, "actions:progress", {}),
+    ("board dashboard", Role.BOARD_MEMBER, "board:dashboard", {}),
+    ("coverage by ward", Role.COUNCIL_OFFICER, "connectors:coverage", {}),
 ]
 
 
@@ -90,4 +95,5 @@ def test_each_key_page_keeps_its_query_budget_as_the_data_grows(measured, page):
     assert smaller[page] == larger[page], (
         f"{page}: {smaller[page]} queries at the smaller size, {larger[page]} at five times the size"
     )
-    assert larger[page] <= BUDGET, f"{page}: {larger[page]} queries, over the budget of {BUDGET}"
+    budget = OVER_BUDGET.get(page, BUDGET)
+    assert larger[page] <= budget, f"{page}: {larger[page]} queries, over the budget of {budget}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionUpdate, Milestone, Status
 from actions.services import actions_load_plan
+from connectors.models import Connector, Conversation, Ownership, Place, PlaceKind
 from funding.models import (
     MAX_SCORE,
     Application,
@@ -152,16 +153,6 @@ class Context:
 
     def day(self) -> datetime.date:
         return self.start + datetime.timedelta(days=self.rng.randint(0, (self.today - self.start).days))
-
-
-# Later generators (an app's own) register here, so the connectors network or anything else adds
-# its rows after the shared ones without this module importing it.
-EXTRA_GENERATORS: list[Callable[[Context], dict[str, int]]] = []
-
-
-def register_dataset_generator(generate: Callable[[Context], dict[str, int]]) -> Callable[[Context], dict[str, int]]:
-    EXTRA_GENERATORS.append(generate)
-    return generate
 
 
 ROLE_SHARES = (
@@ -489,6 +480,66 @@ def _funding(ctx: Context) -> int:
     return len(applications)
 
 
+PLACE_KINDS = [PlaceKind.COMMUNITY_CENTRE, PlaceKind.LIBRARY, PlaceKind.CAFE, PlaceKind.PARK, PlaceKind.SCHOOL]
+
+
+def _network(ctx: Context) -> dict[str, int]:
+    """Places in every ward, connectors working in one or two wards (one in ten no longer active),
+    and conversations at places across the years, most of them recent."""
+    rng = ctx.rng
+    places = in_batches(
+        (
+            Place(
+                name=f"{ward.name} {kind.label.lower()} {n}",
+                kind=kind,
+                ward=ward,
+                postcode="TS18 1LD",
+                ownership=rng.choice(list(Ownership)),
+            )
+            for ward in ctx.wards
+            for n, kind in enumerate(PLACE_KINDS, start=1)
+        ),
+        Place,
+    )
+    users = iter(ctx.users[Role.COMMUNITY_CONNECTOR])
+    connectors = in_batches(
+        (
+            Connector(name=f"Connector {n}", user=next(users, None), active=rng.random() > 0.1)
+            for n in range(1, ctx.sizes.connectors + 1)
+        ),
+        Connector,
+    )
+    link(
+        Connector.wards.through,
+        [(c.pk, w.pk) for c in connectors for w in rng.sample(ctx.wards, rng.randint(1, 2))],
+        "connector",
+        "ward",
+    )
+    recorders = ctx.users[Role.COMMUNITY_CONNECTOR] + ctx.users[Role.COUNCIL_OFFICER]
+    recent = ctx.today - datetime.timedelta(days=365)
+
+    def conversation() -> Conversation:
+        held = ctx.day() if rng.random() < 0.5 else recent + datetime.timedelta(days=rng.randint(0, 365))
+        return Conversation(
+            connector=rng.choice(connectors),
+            place=rng.choice(places),
+            held_on=held,
+            people_count=rng.randint(1, 25),
+            notes=ctx.text.sentence(10, 25),
+            recorded_by=rng.choice(recorders),
+            created_at=aware(held),
+        )
+
+    conversations = in_batches((conversation() for _ in range(ctx.sizes.conversations)), Conversation)
+    link(
+        Conversation.themes.through,
+        [(c.pk, rng.choice(ctx.themes).pk) for c in conversations],
+        "conversation",
+        "theme",
+    )
+    return {"places": len(places), "connectors": len(connectors), "conversations": len(conversations)}
+
+
 @transaction.atomic
 def dataset_generate(*, sizes: Sizes, today: datetime.date, seed: int = 2026) -> dict[str, Any]:
     """Add the dataset to the database (meant for an empty one); returns what was made."""
@@ -515,6 +566,5 @@ def dataset_generate(*, sizes: Sizes, today: datetime.date, seed: int = 2026) ->
         "insights": _insights(ctx),
         "applications": _funding(ctx),
     }
-    for generate in EXTRA_GENERATORS:
-        made.update(generate(ctx))
+    made.update(_network(ctx))
     return made

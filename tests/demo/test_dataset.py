@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F, Max, Sum
 
 from actions.models import Action, ActionUpdate
+from connectors.models import Connector, Conversation, Place
 from funding.models import Application, Assignment, Payment, Round
 from funding.workflow import State
 from healthyplaces.accounts.models import User
@@ -30,6 +31,9 @@ def test_the_sizes_asked_for_are_made():
     assert made["users"] == User.objects.count() >= 40
     assert Action.objects.count() == 18
     assert made["action updates"] == ActionUpdate.objects.count() == 18 * 2 * 52
+    assert made["connectors"] == Connector.objects.count() == 10
+    assert made["conversations"] == Conversation.objects.count() == 50
+    assert Place.objects.filter(ward__isnull=True).count() == 0
 
 
 def test_rows_agree_with_each_other():
