@@ -55,7 +55,8 @@ function copyGovuk() {
 
 function copyLeaflet() {
   const leaflet = join(root, "node_modules", "leaflet", "dist");
-  for (const name of ["leaflet-src.esm.js", "leaflet.css", "images"]) {
+  // The source map too: the module names it, and production static files storage checks references.
+  for (const name of ["leaflet-src.esm.js", "leaflet-src.esm.js.map", "leaflet.css", "images"]) {
     copy(join(leaflet, name), join(dist, "leaflet", name));
   }
 }

@@ -119,3 +119,14 @@ def test_healthz_answers_503_when_the_database_is_unavailable():
 
     assert response.status_code == 503
     assert response.content == b"database unavailable"
+
+
+def test_collectstatic_with_the_production_storage_finds_every_file_the_built_assets_name(tmp_path):
+    """The manifest storage follows every url() and source map the built CSS and JS name; one
+    missing file fails a deployment, so build output and storage are checked together here."""
+    result = run_python(["manage.py", "collectstatic", "--noinput", "-v0"], production_env(tmp_path))
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = json.loads((tmp_path / "var" / "staticfiles" / "staticfiles.json").read_text())
+    assert "dist/leaflet/leaflet-src.esm.js" in manifest["paths"]
+    assert "dist/govuk/govuk-frontend.min.js" in manifest["paths"]
