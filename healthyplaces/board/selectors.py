@@ -9,10 +9,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, F, Func, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -116,22 +117,26 @@ def milestones_due(*, today: datetime.date) -> list[MilestoneRow]:
     ]
 
 
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    """A correlated COUNT of the queryset's rows: Func, not an aggregate, so no GROUP BY."""
+    return Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
+
+
 def loop_figures() -> list[LoopRow]:
     """For each action, one query counting the insights informing it, the grants awarded under
-    its priorities, their sent reports and the responses published."""
-    awarded = Q(priorities__applications__state__in=AWARDED)
+    its priorities, their sent reports and the responses published. Each count is a subquery of
+    its own: joining all four in one GROUP BY multiplied the rows (insights by grants) before
+    counting, which took most of a second at ten years of data."""
+    insights = Insight.objects.filter(actions=OuterRef("pk"))
+    grants = Application.objects.filter(state__in=AWARDED, priority__actions=OuterRef("pk"))
     actions = (
         Action.objects.order_by("number")
         .values("number", "title")
         .annotate(
-            n_insights=Count("insights", distinct=True),
-            n_responses=Count("insights", filter=Q(insights__response_published=True), distinct=True),
-            n_grants=Count("priorities__applications", filter=awarded, distinct=True),
-            n_reports=Count(
-                "priorities__applications__report",
-                filter=awarded & Q(priorities__applications__report__submitted_at__isnull=False),
-                distinct=True,
-            ),
+            n_insights=Coalesce(_count(insights), 0),
+            n_responses=Coalesce(_count(insights.filter(response_published=True)), 0),
+            n_grants=Coalesce(_count(grants), 0),
+            n_reports=Coalesce(_count(grants.filter(report__submitted_at__isnull=False)), 0),
         )
     )
     return [
