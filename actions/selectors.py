@@ -49,8 +49,9 @@ def get_action_for_user(*, user: User, number: int, for_update: bool = False) ->
     queryset = _with_list_relations(Action.objects.all()).prefetch_related(
         "partners",
         Prefetch("milestones", queryset=Milestone.objects.order_by("done", "due_date", "pk")),
-        # The insights app links insights to actions; the action page lists them by that relation.
-        "insights",
+        # The insights app links insights to actions; the action page lists the most recent by
+        # that relation (a sliced prefetch: one query, however many there are).
+        recent_insights_prefetch(),
     )
     try:
         action = queryset.get(number=number)
@@ -94,12 +95,25 @@ class FundedGrant:
     report: "GrantReport | None"
 
 
+# The most recent insights an action page lists; the insights list has the rest.
+LOOP_INSIGHTS = 20
+
+
+def recent_insights_prefetch() -> Prefetch[Any]:
+    """The action's most recent insights (one more than a page lists) as action.recent_insights:
+    a sliced prefetch, so one query however many insights inform the actions."""
+    insight_model = apps.get_model("insights", "Insight")
+    recent = insight_model._default_manager.order_by("-heard_on", "-pk")[: LOOP_INSIGHTS + 1]
+    return Prefetch("insights", queryset=recent, to_attr="recent_insights")
+
+
 @dataclass(frozen=True)
 class ActionLoop:
     """The loop an action closes: what communities said, the grants funded to act on it, what those
     grants reported and the responses published back ("you said, we did")."""
 
     insights: list["Insight"]
+    more_insights: bool
     grants: list[FundedGrant]
     responses: list["Insight"]
 
@@ -107,13 +121,20 @@ class ActionLoop:
 def action_loop(*, action: Action, applications: "Iterable[Application] | None" = None) -> ActionLoop:
     """The loop from the action's prefetched insights, and the applications under the priorities
     that serve it: looked up in one query unless the caller has them (the board, for all 18)."""
-    insights = list(action.insights.all())
+    # One more than is shown is fetched, so the page knows whether to link to the rest.
+    fetched: list[Insight] = (
+        action.recent_insights
+        if hasattr(action, "recent_insights")
+        else list(action.insights.order_by("-heard_on", "-pk")[: LOOP_INSIGHTS + 1])
+    )
+    insights = fetched[:LOOP_INSIGHTS]
     if applications is None:
         applications = _applications_under_priorities(action)
     # Each grant once, however many of the action's priorities it sits under.
     awarded = {application.pk: application for application in applications if application.is_awarded}
     return ActionLoop(
         insights=insights,
+        more_insights=len(fetched) > LOOP_INSIGHTS,
         grants=[FundedGrant(application, _submitted_report(application)) for _, application in sorted(awarded.items())],
         responses=[insight for insight in insights if insight.response_published],
     )

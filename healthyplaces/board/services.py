@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 
 from actions.models import Action
-from actions.selectors import ActionLoop, action_loop
+from actions.selectors import ActionLoop, action_loop, recent_insights_prefetch
 from funding.models import Application
 from funding.workflow import AWARDED
 from healthyplaces.accounts.models import User
@@ -43,7 +43,7 @@ def loop_to_json(loop: ActionLoop) -> dict[str, Any]:
 def _actions_with_applications() -> list[tuple[Action, list[Application]]]:
     """Every action with the awarded grants under its priorities: three queries for all 18."""
     actions = Action.objects.prefetch_related(
-        "insights",
+        recent_insights_prefetch(),
         Prefetch(
             "priorities__applications",
             queryset=Application.objects.filter(state__in=AWARDED).select_related("organisation", "report"),

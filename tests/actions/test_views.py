@@ -382,3 +382,16 @@ def test_the_action_page_shows_the_loop_from_insight_to_response(client, board_m
     assert "Another priority&#x27;s grant" not in page
     assert "<strong>We did:</strong> We funded lunch clubs." in page
     assert page.count("<strong>You said:</strong>") == 1
+
+
+def test_the_action_page_lists_the_twenty_most_recent_insights_and_links_to_the_rest(client, officer, led_action):
+    from tests.insights.factories import InsightFactory
+
+    for day in range(1, 26):
+        InsightFactory(title=f"Heard on day {day}", heard_on=datetime.date(2026, 10, day)).actions.add(led_action)
+    client.force_login(officer)
+
+    page = client.get(reverse("actions:detail", kwargs={"number": 9})).content.decode()
+
+    assert [int(day) for day in re.findall(r"Heard on day (\d+)<", page)] == list(range(25, 5, -1))
+    assert f'href="/insights/?action={led_action.pk}"' in page
