@@ -1,9 +1,11 @@
 """Settings shared by every environment; each value comes from the environment (12-factor)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import django_stubs_ext
 import environ
+from csp.constants import NONE, SELF
 
 # Lets admin and model classes be subscripted for type checking (admin.ModelAdmin[Action]).
 django_stubs_ext.monkeypatch()
@@ -33,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "csp",
     "django_filters",
     "django_celery_beat",
     "healthyplaces.core",
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -209,6 +213,25 @@ GIVING360_PREFIX = env("GIVING360_PREFIX", default="360G-healthyplaces")
 FUNDER_ORG_ID = env("FUNDER_ORG_ID", default="GB-LAE-STN")
 FUNDER_NAME = env("FUNDER_NAME", default=COUNCIL_NAME)
 FUNDING_DEPARTMENT = env("FUNDING_DEPARTMENT", default="Public Health")
+
+# Content Security Policy for every response in every environment (tests included, so a page that
+# needs an inline script or style fails there first). Nothing inline is allowed: GOV.UK Frontend's
+# start-up lives in static/js. Map tiles (MAP_TILE_URL, a Leaflet URL template) are the one outside
+# origin; a "{s}" subdomain placeholder becomes a wildcard.
+MAP_TILE_URL = env("MAP_TILE_URL", default="")
+_tiles = urlsplit(MAP_TILE_URL.replace("{s}.", "*."))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *([f"{_tiles.scheme}://{_tiles.netloc}"] if _tiles.netloc else [])],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,
