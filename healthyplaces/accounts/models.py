@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from healthyplaces.accounts.roles import Role
+from healthyplaces.accounts.roles import MFA_ROLES, Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -66,6 +66,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_role(self, role: Role) -> bool:
         return self.is_active and role.value in self.role_names
+
+    @property
+    def must_use_mfa(self) -> bool:
+        # accounts.backends reads this with the signed-in user; other User objects ask the groups.
+        in_mfa_role = getattr(self, "in_mfa_role", None)
+        if in_mfa_role is None:
+            in_mfa_role = any(role.value in self.role_names for role in MFA_ROLES)
+        return self.is_superuser or bool(in_mfa_role)
 
 
 class Organisation(models.Model):

@@ -7,22 +7,13 @@ from actions.models import Action
 from actions.services import actions_load_plan
 from healthyplaces.accounts.roles import Role
 from insights.models import Insight, InsightStatus
-from tests.factories import TEST_PASSWORD, PopulationGroupFactory, UserFactory, WardFactory
+from tests.browser.signing_in import sign_in
+from tests.factories import PopulationGroupFactory, UserFactory, WardFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TITLE = "No shelter at the clinic bus stop"
 RESPONSE = "The bus company put up a shelter with a bench in March."
-
-
-def sign_in(page, email, assert_accessible):
-    page.goto(reverse("account_login"))
-    assert_accessible(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url(re.compile(r"/$"))
-    assert_accessible(page)
 
 
 def sign_out(page):
