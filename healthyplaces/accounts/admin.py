@@ -1,12 +1,13 @@
 from typing import Any, cast
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from healthyplaces.accounts.models import Organisation, User
 from healthyplaces.accounts.roles import Role
-from healthyplaces.accounts.services import user_set_roles
+from healthyplaces.accounts.services import user_set_roles, user_unlock_sign_in
 
 
 @admin.register(User)
@@ -25,6 +26,13 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ("groups",)
+    actions = ("unlock_sign_in",)
+
+    @admin.action(description="Unlock sign-in (forget wrong passwords)")
+    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            user_unlock_sign_in(request=request, actor=cast(User, request.user), user=user)
+        messages.success(request, f"{len(queryset)} account(s) can sign in again.")
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

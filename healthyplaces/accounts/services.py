@@ -2,9 +2,12 @@
 
 from collections.abc import Iterable
 
+from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpRequest
 
 from healthyplaces.accounts.models import Organisation, User
 from healthyplaces.accounts.roles import Role
@@ -39,3 +42,12 @@ def user_set_roles(*, actor: User | None, user: User, roles: Iterable[Role]) -> 
 @transaction.atomic
 def organisation_add_member(*, organisation: Organisation, user: User) -> None:
     organisation.members.add(user)
+
+
+def user_unlock_sign_in(*, request: HttpRequest, actor: User, user: User) -> None:
+    """Forget the wrong passwords that locked this person out (allauth counts them per address and
+    site in the shared cache, so the admin's request names the site)."""
+    if not actor.has_role(Role.PROGRAMME_ADMIN) and not actor.is_superuser:
+        raise PermissionDenied("Only a programme admin can unlock an account")
+    key = get_adapter()._get_login_attempts_cache_key(request, email=user.email)
+    ratelimit.clear(request, action="login_failed", key=key)

@@ -129,6 +129,13 @@ ACCOUNT_FORMS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
+# Lockout: this many wrong passwords for one email address within the window lock that address out
+# (right password or not) until the oldest failure is older than the window, or a programme admin
+# unlocks it ("Unlock sign-in" on the user in the admin site). The count lives in the shared cache.
+LOGIN_FAILURES_LIMIT = env.int("LOGIN_FAILURES_LIMIT", default=5)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# allauth's own format: also at most 10 failures a minute from one IP address, whoever is tried.
+ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{LOGIN_FAILURES_LIMIT}/{LOGIN_LOCKOUT_SECONDS}s/key"}
 # Second factor: an authenticator app, with recovery codes for a lost phone. Programme admins,
 # council officers and assessors must have one before any staff page (accounts.middleware).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -170,9 +177,19 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Healthy Places <healthyplaces@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+REDIS_URL = env("REDIS_URL", default="")
+# Every process (each gunicorn worker) must see the same sign-in failure counts: Redis when there is
+# one, otherwise files under var/ (a developer's web, worker and beat share them).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    )
+}
+
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport, so a fresh machine
 # runs web, worker and beat with no broker server at all.
-REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 # Redis hands an unacknowledged task (its worker died) to another worker after this long.
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
