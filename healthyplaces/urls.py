@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("insights.urls")),
     path("", include("funding.urls")),
     path("", include("healthyplaces.notifications.urls")),
+    path("", include("healthyplaces.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

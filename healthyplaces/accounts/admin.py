@@ -4,13 +4,18 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.decorators import method_decorator
 
-from healthyplaces.accounts.models import Organisation, User
+from healthyplaces.accounts.models import Organisation, RoleChange, User
+from healthyplaces.accounts.reauthentication import sensitive_operation
 from healthyplaces.accounts.roles import Role
 from healthyplaces.accounts.services import user_set_roles, user_unlock_sign_in
 
 
 @admin.register(User)
+# Adding a user or changing one (their roles) is a sensitive operation.
+@method_decorator(sensitive_operation(), name="add_view")
+@method_decorator(sensitive_operation(), name="change_view")
 # django-stubs types UserAdmin for AbstractUser; ours is an AbstractBaseUser with email login.
 class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     ordering = ("email",)
@@ -35,11 +40,13 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
         messages.success(request, f"{len(queryset)} account(s) can sign in again.")
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # Roles go through user_set_roles alone (it logs the change), not through the form's m2m save.
+        groups = form.cleaned_data.pop("groups", None)
         super().save_related(request, form, formsets, change)
-        names = form.instance.groups.values_list("name", flat=True)
-        roles = [Role(name) for name in names if name in Role._value2member_map_]
-        # The admin site only lets signed-in staff this far.
-        user_set_roles(actor=cast(User, request.user), user=form.instance, roles=roles)
+        if groups is not None:
+            roles = [Role(group.name) for group in groups if group.name in Role._value2member_map_]
+            # The admin site only lets signed-in staff this far.
+            user_set_roles(actor=cast(User, request.user), user=form.instance, roles=roles)
 
 
 @admin.register(Organisation)
@@ -48,3 +55,21 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_filter = ("type",)
     search_fields = ("name", "charity_number", "company_number")
     filter_horizontal = ("members",)
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(admin.ModelAdmin[RoleChange]):
+    """Read-only: the log is written by the role changes themselves."""
+
+    list_display = ("changed_at", "user", "actor", "before", "after")
+    list_select_related = ("user", "actor")
+    search_fields = ("user__email", "user__full_name", "actor__email")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: RoleChange | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: RoleChange | None = None) -> bool:
+        return False

@@ -112,3 +112,30 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RoleChange(models.Model):
+    """The audit log of role changes: who changed whose roles, from what to what, and when. Written by
+    accounts.services in the same transaction as the change."""
+
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # None: the operator at the command line, or the person signing themselves up.
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Kept when the account is deleted, so the log still shows that a change happened.
+    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="role_changes")
+    before = models.JSONField(default=list)
+    after = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ("-changed_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {', '.join(self.before) or 'no role'} to {', '.join(self.after) or 'no role'}"
+
+    @property
+    def added(self) -> list[str]:
+        return [role for role in self.after if role not in self.before]
+
+    @property
+    def removed(self) -> list[str]:
+        return [role for role in self.before if role not in self.after]

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 
-from healthyplaces.accounts.models import Organisation, User
+from healthyplaces.accounts.models import Organisation, RoleChange, User
 from healthyplaces.accounts.roles import Role
 
 
@@ -20,8 +20,18 @@ def user_register_community_member(*, user: User, full_name: str) -> User:
     user.is_staff = False
     user.is_superuser = False
     user.save()
-    user.groups.set([Group.objects.get(name=Role.COMMUNITY_GROUP_MEMBER)])
+    _set_groups(actor=None, user=user, roles={Role.COMMUNITY_GROUP_MEMBER})
     return user
+
+
+def _set_groups(*, actor: User | None, user: User, roles: set[Role]) -> None:
+    """The one place groups are written, so each change lands in the audit log with it."""
+    before = sorted(user.groups.values_list("name", flat=True))
+    after = sorted(role.value for role in roles)
+    user.groups.set(Group.objects.filter(name__in=after))
+    if before != after:
+        RoleChange.objects.create(actor=actor, user=user, before=before, after=after)
+    user.__dict__.pop("role_names", None)
 
 
 @transaction.atomic
@@ -31,11 +41,10 @@ def user_set_roles(*, actor: User | None, user: User, roles: Iterable[Role]) -> 
     if actor is not None and not actor.has_role(Role.PROGRAMME_ADMIN) and not actor.is_superuser:
         raise PermissionDenied("Only a programme admin can change roles")
     wanted = set(roles)
-    user.groups.set(Group.objects.filter(name__in=[role.value for role in wanted]))
+    _set_groups(actor=actor, user=user, roles=wanted)
     # The admin site is where programme admins manage users, funds and vocabulary.
     user.is_staff = Role.PROGRAMME_ADMIN in wanted or user.is_superuser
     user.save(update_fields=["is_staff"])
-    user.__dict__.pop("role_names", None)
     return user
 
 

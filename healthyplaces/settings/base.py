@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's widget templates for the project's template engine: admin and auth widget templates
+    # found there (the admin's user page) include django/forms/widgets/attrs.html.
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -136,6 +139,9 @@ LOGIN_FAILURES_LIMIT = env.int("LOGIN_FAILURES_LIMIT", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 # allauth's own format: also at most 10 failures a minute from one IP address, whoever is tried.
 ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{LOGIN_FAILURES_LIMIT}/{LOGIN_LOCKOUT_SECONDS}s/key"}
+# Role changes, payments and personal-data downloads ask for the password again
+# (healthyplaces.accounts.reauthentication). Off only in the test settings; see there.
+REAUTHENTICATE_SENSITIVE_OPERATIONS = True
 # Second factor: an authenticator app, with recovery codes for a lost phone. Programme admins,
 # council officers and assessors must have one before any staff page (accounts.middleware).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -1,0 +1,24 @@
+import pytest
+from django.urls import reverse
+
+from healthyplaces.accounts.roles import Role
+from healthyplaces.accounts.services import user_set_roles
+from tests.browser.signing_in import sign_in
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_the_role_change_log_is_accessible_and_filters_by_keyboard(page, assert_accessible):
+    admin = UserFactory(email="admin@example.org", roles=[Role.PROGRAMME_ADMIN])
+    user_set_roles(actor=admin, user=UserFactory(full_name="Pat Person"), roles=[Role.BOARD_MEMBER])
+    sign_in(page, "admin@example.org")
+
+    page.get_by_role("link", name="Role changes").click()
+    page.wait_for_url(f"**{reverse('accounts:role_changes')}")
+    assert_accessible(page)
+    page.get_by_label("Whose roles (email or name)").fill("pat")
+    page.get_by_label("Whose roles (email or name)").press("Enter")
+    page.wait_for_url("**?*person=pat*")
+    assert_accessible(page)
+    assert "Pat Person" in page.locator("table").inner_text()
