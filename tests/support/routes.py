@@ -10,6 +10,7 @@ class Route:
     name: str  # "namespace:name", as reverse() takes it
     pattern: str
     params: tuple[str, ...]
+    module: str  # where the view is written: "allauth.account.views", "funding.views"...
 
 
 def _walk(patterns: list[URLPattern | URLResolver], prefix: str, namespace: str, params: tuple[str, ...]):
@@ -19,7 +20,8 @@ def _walk(patterns: list[URLPattern | URLResolver], prefix: str, namespace: str,
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner, params + own)
         elif entry.name:
-            yield Route(f"{namespace}{entry.name}", prefix + str(entry.pattern), params + own)
+            module = getattr(entry.callback, "__module__", "") or ""
+            yield Route(f"{namespace}{entry.name}", prefix + str(entry.pattern), params + own, module)
 
 
 def named_routes() -> list[Route]:
