@@ -58,6 +58,7 @@ EXPECTATIONS: dict[str, dict[str, int | str]] = {
     # Public pages.
     "core:home": everyone(),
     "core:accessibility": everyone(),
+    "core:privacy": everyone(),
     "core:healthz": everyone(),
     "actions:progress": everyone(),
     "insights:public": everyone(),

@@ -260,6 +260,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Personal data in closed grant applications and in insights is anonymised this many days after
+# the application closed or the insight was logged (six years: the limitation period for claims
+# about grant money). The privacy notice states it.
+DATA_RETENTION_DAYS = env.int("DATA_RETENTION_DAYS", default=6 * 365)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -22,3 +22,12 @@ def test_the_role_change_log_is_accessible_and_filters_by_keyboard(page, assert_
     page.wait_for_url("**?*person=pat*")
     assert_accessible(page)
     assert "Pat Person" in page.locator("table").inner_text()
+
+
+def test_the_privacy_notice_is_accessible_and_reached_from_the_footer(page, assert_accessible):
+    page.goto(reverse("core:home"))
+    page.get_by_role("link", name="Privacy notice").click()
+    page.wait_for_url(f"**{reverse('core:privacy')}")
+
+    assert_accessible(page)
+    assert page.get_by_role("heading", name="How long we keep it").is_visible()
