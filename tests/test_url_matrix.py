@@ -63,6 +63,7 @@ def world(settings, tmp_path):
         "import": ImportBatch.objects.create(filename="a.csv", content=CSV, uploaded_by=people[expect.OFFICER]),
         "application": application,
         "attachment": attachment,
+        "person": people[expect.MEMBER],
     }
 
 
@@ -72,6 +73,7 @@ PK_OWNER = {
     "insights:import_preview": "import",
     "insights": "insight",
     "funding": "application",
+    "accounts": "person",
 }
 
 

@@ -102,4 +102,10 @@ EXPECTATIONS: dict[str, dict[str, int | str]] = {
     "notifications:list": signed_in(frozenset({ADMIN})),
     "notifications:preferences": signed_in(),
     "accounts:role_changes": signed_in(frozenset({ADMIN})),
+    # Personal data: everyone downloads their own and asks for erasure; programme admins erase.
+    "accounts:your_data": signed_in(),
+    "accounts:your_data_download": signed_in(),
+    "accounts:erasure_request": signed_in(status=NOT_ALLOWED, others=NOT_ALLOWED),
+    "accounts:person_data": signed_in(frozenset({ADMIN})),
+    "accounts:person_erase": signed_in(frozenset({ADMIN})),
 }

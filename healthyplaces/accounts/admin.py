@@ -3,10 +3,11 @@ from typing import Any, cast
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 
-from healthyplaces.accounts.models import Organisation, RoleChange, User
+from healthyplaces.accounts.models import Organisation, PersonalDataExport, RoleChange, User
 from healthyplaces.accounts.reauthentication import sensitive_operation
 from healthyplaces.accounts.roles import Role
 from healthyplaces.accounts.services import user_set_roles, user_unlock_sign_in
@@ -31,13 +32,20 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ("groups",)
-    actions = ("unlock_sign_in",)
+    actions = ("unlock_sign_in", "erase_person")
 
     @admin.action(description="Unlock sign-in (forget wrong passwords)")
     def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             user_unlock_sign_in(request=request, actor=cast(User, request.user), user=user)
         messages.success(request, f"{len(queryset)} account(s) can sign in again.")
+
+    @admin.action(description="Erase this person's personal data (one at a time)")
+    def erase_person(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponseRedirect | None:
+        if len(queryset) != 1:
+            messages.error(request, "Choose one person to erase.")
+            return None
+        return HttpResponseRedirect(reverse("accounts:person_erase", args=[queryset[0].pk]))
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         # Roles go through user_set_roles alone (it logs the change), not through the form's m2m save.
@@ -57,19 +65,28 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     filter_horizontal = ("members",)
 
 
-@admin.register(RoleChange)
-class RoleChangeAdmin(admin.ModelAdmin[RoleChange]):
-    """Read-only: the log is written by the role changes themselves."""
-
-    list_display = ("changed_at", "user", "actor", "before", "after")
-    list_select_related = ("user", "actor")
-    search_fields = ("user__email", "user__full_name", "actor__email")
+class ReadOnlyLogAdmin(admin.ModelAdmin[Any]):
+    """An audit log is written by what it records, never edited."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: RoleChange | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: RoleChange | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(ReadOnlyLogAdmin):
+    list_display = ("changed_at", "user", "actor", "before", "after")
+    list_select_related = ("user", "actor")
+    search_fields = ("user__email", "user__full_name", "actor__email")
+
+
+@admin.register(PersonalDataExport)
+class PersonalDataExportAdmin(ReadOnlyLogAdmin):
+    list_display = ("exported_at", "actor", "subject", "what")
+    list_select_related = ("actor", "subject")
+    search_fields = ("subject__email", "subject__full_name", "actor__email")

@@ -139,3 +139,18 @@ class RoleChange(models.Model):
     @property
     def removed(self) -> list[str]:
         return [role for role in self.before if role not in self.after]
+
+
+class PersonalDataExport(models.Model):
+    """The log of downloads of personal data: who downloaded whose data, what, and when."""
+
+    exported_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="personal_data_exports")
+    what = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ("-exported_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.actor} downloaded {self.what} of {self.subject}"

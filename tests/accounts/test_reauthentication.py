@@ -113,3 +113,17 @@ def test_test_settings_leave_it_off_so_force_login_tests_can_act(client, setting
     client.force_login(admin)
 
     assert client.get(reverse("admin:accounts_user_change", args=[person.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("url_name", ["accounts:your_data_download", "accounts:person_data", "accounts:person_erase"])
+def test_downloading_or_erasing_personal_data_asks_for_the_password(client, url_name):
+    admin = UserFactory(roles=[Role.PROGRAMME_ADMIN])
+    person = UserFactory(roles=[Role.COMMUNITY_GROUP_MEMBER])
+    sign_in(client, admin)
+    url = reverse(url_name) if url_name == "accounts:your_data_download" else reverse(url_name, args=[person.pk])
+
+    response = client.get(url)
+
+    assert asks_for_password(response, url)
+    assert client.post(response.headers["Location"], {"password": TEST_PASSWORD}).status_code == 302
+    assert client.get(url).status_code == 200

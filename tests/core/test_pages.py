@@ -86,6 +86,7 @@ def test_the_privacy_notice_states_the_lawful_basis_and_the_configured_retention
 
     assert "public task" in page
     assert "for 3 years after the application closed" in page
+    assert reverse("accounts:your_data") in page
     for app in ("Your account", "Action tracker", "Insights bank", "Seed fund", "Emails"):
         assert app in page
     settings.DATA_RETENTION_DAYS = 90
