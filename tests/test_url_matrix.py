@@ -9,28 +9,12 @@ them are tested in tests/accounts/test_mfa.py."""
 import pytest
 from django.urls import reverse
 
-from funding.services import attachment_add
-from healthyplaces.accounts.roles import Role
 from healthyplaces.notifications.tokens import make_unsubscribe_token
-from insights.models import ImportBatch
 from tests import url_expectations as expect
-from tests.factories import ActionFactory, OrganisationFactory, UserFactory
-from tests.funding.factories import PDF, ApplicationFactory, upload
-from tests.insights.factories import InsightFactory
 from tests.support.routes import Route, named_routes
+from tests.support.world import make_world
 
 pytestmark = pytest.mark.django_db
-
-
-ROLE_OF = {
-    expect.ADMIN: Role.PROGRAMME_ADMIN,
-    expect.OFFICER: Role.COUNCIL_OFFICER,
-    expect.BOARD: Role.BOARD_MEMBER,
-    expect.MEMBER: Role.COMMUNITY_GROUP_MEMBER,
-    expect.OTHER_MEMBER: Role.COMMUNITY_GROUP_MEMBER,
-    expect.CONNECTOR: Role.COMMUNITY_CONNECTOR,
-    expect.ASSESSOR: Role.ASSESSOR,
-}
 
 
 def portal_routes() -> list[Route]:
@@ -41,30 +25,10 @@ def third_party(route: Route) -> bool:
     return route.module.startswith("allauth.")
 
 
-CSV = "Title,Summary,Date heard\nBus,No shelter,14/11/2026\n"
-
-
 @pytest.fixture
 def world(settings, tmp_path):
-    """One of everything a route can name, owned as in real use: the action led by the officer, the
-    insight logged by the connector, the import uploaded by the officer, the application (with a
-    document) by the member's organisation. The other group's member is in another organisation."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    people = {person: UserFactory(roles=[role]) for person, role in ROLE_OF.items()}
-    OrganisationFactory().members.add(people[expect.OTHER_MEMBER])
-    application = ApplicationFactory(members=[people[expect.MEMBER]])
-    attachment = attachment_add(
-        actor=people[expect.MEMBER], application=application, kind="constitution", uploaded=upload("c.pdf", PDF)
-    )
-    return {
-        "people": people,
-        "action": ActionFactory(number=9, leads=[people[expect.OFFICER]]),
-        "insight": InsightFactory(collected_by=people[expect.CONNECTOR]),
-        "import": ImportBatch.objects.create(filename="a.csv", content=CSV, uploaded_by=people[expect.OFFICER]),
-        "application": application,
-        "attachment": attachment,
-        "person": people[expect.MEMBER],
-    }
+    return make_world()
 
 
 # The sample value for each URL parameter; "pk" depends on the app (and on the import pages).
