@@ -7,7 +7,7 @@ from connectors.models import POSTCODE, Connector, Conversation, MentoringPair, 
 from connectors.services import ConnectorFields, ConversationFields, ForumMeetingFields, PlaceFields
 from healthyplaces.accounts.models import User
 from healthyplaces.accounts.roles import Role
-from healthyplaces.core.forms import GovukDateField
+from healthyplaces.core.forms import GovukDateField, ModelMultipleChoiceField
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
 from insights.models import Source
 
@@ -111,10 +111,10 @@ class ConnectorForm(forms.Form):
         empty_label="They do not sign in",
         help_text="Only people with the community connector role are listed",
     )
-    wards = forms.ModelMultipleChoiceField(
+    wards = ModelMultipleChoiceField(
         label="Wards they work in", queryset=Ward.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    places = forms.ModelMultipleChoiceField(
+    places = ModelMultipleChoiceField(
         label="Places they work in",
         queryset=Place.objects.only("name"),
         required=False,
@@ -164,13 +164,13 @@ class ConversationForm(forms.Form):
     )
     held_on = GovukDateField(label="Date", help_text="For example, 14 11 2026")
     people_count = _count("Number of people")
-    themes = forms.ModelMultipleChoiceField(
+    themes = ModelMultipleChoiceField(
         label="What people talked about",
         queryset=Theme.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    population_groups = forms.ModelMultipleChoiceField(
+    population_groups = ModelMultipleChoiceField(
         label="Population groups reached",
         queryset=PopulationGroup.objects.all(),
         required=False,

@@ -14,7 +14,7 @@ from funding.models import MAX_SCORE, Application, AssessmentCriterion, Attachme
 from funding.services import ReportAnswers
 from funding.workflow import Transition
 from healthyplaces.accounts.models import Organisation, User
-from healthyplaces.core.forms import GovukDateField
+from healthyplaces.core.forms import GovukDateField, ModelMultipleChoiceField
 from healthyplaces.vocabulary.models import Ward
 
 BUDGET_ROWS = 10
@@ -188,7 +188,7 @@ class PrioritySectionForm(SectionForm):
         empty_label=None,
         error_messages={"invalid_choice": "Select one of the priorities listed"},
     )
-    wards = forms.ModelMultipleChoiceField(
+    wards = ModelMultipleChoiceField(
         label="Which wards will your project serve?",
         queryset=Ward.objects.all(),
         required=False,

@@ -50,6 +50,7 @@ from funding.services import (
 )
 from funding.workflow import APPLICANT, EDITABLE, TRANSITIONS, State, actor_kinds, transitions_for
 from healthyplaces.accounts.models import User
+from healthyplaces.accounts.reauthentication import sensitive_operation
 from healthyplaces.core.forms import add_service_errors
 from healthyplaces.core.http import AuthenticatedHttpRequest
 from healthyplaces.core.pagination import paginate
@@ -270,8 +271,13 @@ def check_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _check_page(request, application, kinds)
 
 
+# Steps that commit or move grant money.
+MONEY_STEPS = frozenset({"approve", "record_payment"})
+
+
 @login_required
 @require_POST
+@sensitive_operation(when=lambda request: request.POST.get("name") in MONEY_STEPS)
 def transition_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application, kinds = get_application_and_kinds(request, pk)
     transition = TRANSITIONS.get(request.POST.get("name", ""))

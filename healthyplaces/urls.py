@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("connectors.urls")),
     path("", include("healthyplaces.notifications.urls")),
     path("", include("healthyplaces.board.urls")),
+    path("", include("healthyplaces.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,7 +5,7 @@ from django import forms
 
 from actions.models import Action
 from connectors.models import Place
-from healthyplaces.core.forms import GovukDateField
+from healthyplaces.core.forms import GovukDateField, ModelMultipleChoiceField
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
 from insights.imports import TARGETS
 from insights.models import ConsentBasis, Insight, InsightStatus, Source
@@ -59,10 +59,8 @@ class InsightForm(forms.Form):
             "min_value": "Number of people must be 1 or more",
         },
     )
-    themes = forms.ModelMultipleChoiceField(
-        queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    population_groups = forms.ModelMultipleChoiceField(
+    themes = ModelMultipleChoiceField(queryset=Theme.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    population_groups = ModelMultipleChoiceField(
         label="Population groups",
         queryset=PopulationGroup.objects.all(),
         required=False,
@@ -112,7 +110,7 @@ class InsightForm(forms.Form):
 
 class InsightReviewForm(InsightForm):
     status = forms.ChoiceField(choices=InsightStatus.choices, widget=forms.RadioSelect)
-    actions = forms.ModelMultipleChoiceField(
+    actions = ModelMultipleChoiceField(
         label="Actions this informs",
         queryset=Action.objects.only("number", "title"),
         required=False,

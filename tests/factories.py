@@ -1,7 +1,10 @@
 import datetime
+import time
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
@@ -11,6 +14,12 @@ from healthyplaces.accounts.roles import Role
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
 
 TEST_PASSWORD = "correct-horse-battery-staple"
+# Every test user's authenticator app shares this secret; totp_code() is what the app would show.
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET) -> str:
+    return str(format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD)))
 
 
 def related_set(name):
@@ -46,6 +55,12 @@ class UserFactory(DjangoModelFactory[User]):
     def verified(self, create, extracted, **kwargs):
         if create and extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        """Staff who must use a second factor get an authenticator app unless mfa=False."""
+        if create and extracted is not False and (extracted or self.must_use_mfa):
+            TOTP.activate(self, TEST_TOTP_SECRET)
 
 
 class OrganisationFactory(DjangoModelFactory[Organisation]):

@@ -1,15 +1,22 @@
 from typing import Any, cast
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 
-from healthyplaces.accounts.models import Organisation, User
+from healthyplaces.accounts.models import Organisation, PersonalDataExport, RoleChange, User
+from healthyplaces.accounts.reauthentication import sensitive_operation
 from healthyplaces.accounts.roles import Role
-from healthyplaces.accounts.services import user_set_roles
+from healthyplaces.accounts.services import user_set_roles, user_unlock_sign_in
 
 
 @admin.register(User)
+# Adding a user or changing one (their roles) is a sensitive operation.
+@method_decorator(sensitive_operation(), name="add_view")
+@method_decorator(sensitive_operation(), name="change_view")
 # django-stubs types UserAdmin for AbstractUser; ours is an AbstractBaseUser with email login.
 class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     ordering = ("email",)
@@ -25,13 +32,29 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
     readonly_fields = ("last_login", "date_joined")
     filter_horizontal = ("groups",)
+    actions = ("unlock_sign_in", "erase_person")
+
+    @admin.action(description="Unlock sign-in (forget wrong passwords)")
+    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            user_unlock_sign_in(request=request, actor=cast(User, request.user), user=user)
+        messages.success(request, f"{len(queryset)} account(s) can sign in again.")
+
+    @admin.action(description="Erase this person's personal data (one at a time)")
+    def erase_person(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponseRedirect | None:
+        if len(queryset) != 1:
+            messages.error(request, "Choose one person to erase.")
+            return None
+        return HttpResponseRedirect(reverse("accounts:person_erase", args=[queryset[0].pk]))
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # Roles go through user_set_roles alone (it logs the change), not through the form's m2m save.
+        groups = form.cleaned_data.pop("groups", None)
         super().save_related(request, form, formsets, change)
-        names = form.instance.groups.values_list("name", flat=True)
-        roles = [Role(name) for name in names if name in Role._value2member_map_]
-        # The admin site only lets signed-in staff this far.
-        user_set_roles(actor=cast(User, request.user), user=form.instance, roles=roles)
+        if groups is not None:
+            roles = [Role(group.name) for group in groups if group.name in Role._value2member_map_]
+            # The admin site only lets signed-in staff this far.
+            user_set_roles(actor=cast(User, request.user), user=form.instance, roles=roles)
 
 
 @admin.register(Organisation)
@@ -40,3 +63,30 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_filter = ("type",)
     search_fields = ("name", "charity_number", "company_number")
     filter_horizontal = ("members",)
+
+
+class ReadOnlyLogAdmin(admin.ModelAdmin[Any]):
+    """An audit log is written by what it records, never edited."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(ReadOnlyLogAdmin):
+    list_display = ("changed_at", "user", "actor", "before", "after")
+    list_select_related = ("user", "actor")
+    search_fields = ("user__email", "user__full_name", "actor__email")
+
+
+@admin.register(PersonalDataExport)
+class PersonalDataExportAdmin(ReadOnlyLogAdmin):
+    list_display = ("exported_at", "actor", "subject", "what")
+    list_select_related = ("actor", "subject")
+    search_fields = ("subject__email", "subject__full_name", "actor__email")

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from healthyplaces.accounts.roles import Role
+from healthyplaces.accounts.roles import MFA_ROLES, Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -67,6 +67,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def has_role(self, role: Role) -> bool:
         return self.is_active and role.value in self.role_names
 
+    @property
+    def must_use_mfa(self) -> bool:
+        # accounts.backends reads this with the signed-in user; other User objects ask the groups.
+        in_mfa_role = getattr(self, "in_mfa_role", None)
+        if in_mfa_role is None:
+            in_mfa_role = any(role.value in self.role_names for role in MFA_ROLES)
+        return self.is_superuser or bool(in_mfa_role)
+
 
 class Organisation(models.Model):
     class Type(models.TextChoices):
@@ -104,3 +112,45 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RoleChange(models.Model):
+    """The audit log of role changes: who changed whose roles, from what to what, and when. Written by
+    accounts.services in the same transaction as the change."""
+
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # None: the operator at the command line, or the person signing themselves up.
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Kept when the account is deleted, so the log still shows that a change happened.
+    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="role_changes")
+    before = models.JSONField(default=list)
+    after = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ("-changed_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {', '.join(self.before) or 'no role'} to {', '.join(self.after) or 'no role'}"
+
+    @property
+    def added(self) -> list[str]:
+        return [role for role in self.after if role not in self.before]
+
+    @property
+    def removed(self) -> list[str]:
+        return [role for role in self.before if role not in self.after]
+
+
+class PersonalDataExport(models.Model):
+    """The log of downloads of personal data: who downloaded whose data, what, and when."""
+
+    exported_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="personal_data_exports")
+    what = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ("-exported_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.actor} downloaded {self.what} of {self.subject}"

@@ -16,3 +16,7 @@ class Role(StrEnum):
 STAFF_ROLES = frozenset(
     {Role.PROGRAMME_ADMIN, Role.COUNCIL_OFFICER, Role.BOARD_MEMBER, Role.COMMUNITY_CONNECTOR, Role.ASSESSOR}
 )
+
+# Roles that reach grant money, assessments or other people's personal data: they must sign in with
+# a second factor (accounts.middleware.StaffMFAMiddleware).
+MFA_ROLES = frozenset({Role.PROGRAMME_ADMIN, Role.COUNCIL_OFFICER, Role.ASSESSOR})

@@ -1,13 +1,26 @@
-"""Writes to users, roles and organisations."""
+"""Writes to users, roles and organisations, and what the portal does with personal data."""
 
+import datetime
+import html
+import re
 from collections.abc import Iterable
+from typing import Any
 
+from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
+from django.http import HttpRequest
 
-from healthyplaces.accounts.models import Organisation, User
+from healthyplaces.accounts.models import Organisation, PersonalDataExport, RoleChange, User
 from healthyplaces.accounts.roles import Role
+from healthyplaces.core.links import absolute_url
+from healthyplaces.core.personal_data import personal_data_sources, retention_rules
+from healthyplaces.notifications.services import notification_queue
 
 
 @transaction.atomic
@@ -17,8 +30,18 @@ def user_register_community_member(*, user: User, full_name: str) -> User:
     user.is_staff = False
     user.is_superuser = False
     user.save()
-    user.groups.set([Group.objects.get(name=Role.COMMUNITY_GROUP_MEMBER)])
+    _set_groups(actor=None, user=user, roles={Role.COMMUNITY_GROUP_MEMBER})
     return user
+
+
+def _set_groups(*, actor: User | None, user: User, roles: set[Role]) -> None:
+    """The one place groups are written, so each change lands in the audit log with it."""
+    before = sorted(user.groups.values_list("name", flat=True))
+    after = sorted(role.value for role in roles)
+    user.groups.set(Group.objects.filter(name__in=after))
+    if before != after:
+        RoleChange.objects.create(actor=actor, user=user, before=before, after=after)
+    user.__dict__.pop("role_names", None)
 
 
 @transaction.atomic
@@ -28,14 +51,131 @@ def user_set_roles(*, actor: User | None, user: User, roles: Iterable[Role]) -> 
     if actor is not None and not actor.has_role(Role.PROGRAMME_ADMIN) and not actor.is_superuser:
         raise PermissionDenied("Only a programme admin can change roles")
     wanted = set(roles)
-    user.groups.set(Group.objects.filter(name__in=[role.value for role in wanted]))
+    _set_groups(actor=actor, user=user, roles=wanted)
     # The admin site is where programme admins manage users, funds and vocabulary.
     user.is_staff = Role.PROGRAMME_ADMIN in wanted or user.is_superuser
     user.save(update_fields=["is_staff"])
-    user.__dict__.pop("role_names", None)
     return user
 
 
 @transaction.atomic
 def organisation_add_member(*, organisation: Organisation, user: User) -> None:
     organisation.members.add(user)
+
+
+def user_unlock_sign_in(*, request: HttpRequest, actor: User, user: User) -> None:
+    """Forget the wrong passwords that locked this person out (allauth counts them per address and
+    site in the shared cache, so the admin's request names the site)."""
+    if not actor.has_role(Role.PROGRAMME_ADMIN) and not actor.is_superuser:
+        raise PermissionDenied("Only a programme admin can unlock an account")
+    key = get_adapter()._get_login_attempts_cache_key(request, email=user.email)
+    ratelimit.clear(request, action="login_failed", key=key)
+
+
+def _is_programme_admin(user: User) -> bool:
+    return user.has_role(Role.PROGRAMME_ADMIN) or user.is_superuser
+
+
+@transaction.atomic
+def personal_data_export(*, actor: User, subject: User) -> dict[str, list[dict[str, Any]]]:
+    """Everything the portal holds about subject, by model, as the apps declare it; logged (who,
+    whose, what, when) with the download. People download their own; programme admins anyone's."""
+    if actor.pk != subject.pk and not _is_programme_admin(actor):
+        raise PermissionDenied("Only a programme admin can download someone else's data")
+    # A model may be declared more than once (each side of a mentoring pair): the lists add up.
+    data: dict[str, list[dict[str, Any]]] = {}
+    for source in personal_data_sources():
+        rows = source.model._default_manager.filter(**{source.about: subject.pk}).values(*source.fields)
+        data.setdefault(source.label, []).extend(rows)
+    PersonalDataExport.objects.create(actor=actor, subject=subject, what="all personal data (JSON)")
+    return data
+
+
+@transaction.atomic
+def person_erase(*, actor: User, person: User) -> User:
+    """Erase a person from every app: their account keeps only a placeholder name and address and can
+    no longer sign in; what the apps declare is blanked or deleted; and their name and addresses are
+    replaced wherever else they were written (emails to others, the admin site's log, imports).
+    The rows stay, so every count and total is as before."""
+    if not _is_programme_admin(actor):
+        raise PermissionDenied("Only a programme admin can erase a person")
+    if actor.pk == person.pk:
+        raise PermissionDenied("Ask another programme admin to erase your own account")
+    from allauth.account.models import EmailAddress
+
+    words = {person.email, *EmailAddress.objects.filter(user=person).values_list("email", flat=True)}
+    if len(person.full_name.strip()) >= 4:  # a shorter name would match inside other words' text
+        words.add(person.full_name.strip())
+    for source in personal_data_sources():
+        rows = source.model._default_manager.filter(**{source.about: person.pk})
+        if source.delete_on_erase:
+            rows.delete()
+            continue
+        for row in rows:
+            changes = {name: value(row) if callable(value) else value for name, value in source.erase.items()}
+            if changes:
+                source.model._default_manager.filter(pk=row.pk).update(**changes)
+    person.refresh_from_db()
+    person.set_unusable_password()
+    person.save(update_fields=["password"])
+    _scrub_everywhere(words, "[erased]")
+    _end_sessions(person)
+    return person
+
+
+def _scrub_everywhere(words: set[str], replacement: str) -> None:
+    variants = {variant for word in words for variant in (word, html.escape(word))}
+    patterns = [re.compile(rf"(?<!\w){re.escape(variant)}(?!\w)", re.IGNORECASE) for variant in variants]
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, models.CharField | models.TextField) or field.choices:
+                continue
+            manager = model._default_manager
+            for variant in variants:
+                for pk, value in manager.filter(**{f"{field.attname}__icontains": variant}).values_list(
+                    "pk", field.attname
+                ):
+                    scrubbed = value
+                    for pattern in patterns:
+                        scrubbed = pattern.sub(replacement, scrubbed)
+                    if scrubbed != value:
+                        manager.filter(pk=pk).update(**{field.attname: scrubbed})
+
+
+def _end_sessions(person: User) -> None:
+    # Its password is unusable, so a session would be refused anyway; this removes the rows.
+    for session in Session.objects.iterator():
+        if session.get_decoded().get("_auth_user_id") == str(person.pk):
+            session.delete()
+
+
+@transaction.atomic
+def personal_data_apply_retention(*, now: datetime.datetime) -> int:
+    """Clear the personal fields of rows older than DATA_RETENTION_DAYS (as each app declares);
+    idempotent: rows already cleared are not matched again. Returns the rows changed."""
+    cutoff = now - datetime.timedelta(days=settings.DATA_RETENTION_DAYS)
+    return sum(
+        rule.model._default_manager.filter(rule.expired(cutoff)).update(**rule.clear) for rule in retention_rules()
+    )
+
+
+@transaction.atomic
+def person_request_erasure(*, person: User, today: datetime.date) -> int:
+    """Someone asks for their data to be erased: every programme admin is told (once a day at most
+    per person), and one of them erases it (person_erase) after checking nothing must be kept."""
+    from django.urls import reverse
+
+    admins = User.objects.filter(groups__name=Role.PROGRAMME_ADMIN, is_active=True).exclude(pk=person.pk)
+    url = absolute_url(reverse("accounts:person_erase", args=[person.pk]))
+    return sum(
+        bool(
+            notification_queue(
+                recipient=admin,
+                kind="erasure_request",
+                key=f"erasure-request:{person.pk}:{today.isoformat()}:{admin.pk}",
+                template="erasure_request",
+                context={"person": person, "erase_url": url},
+            )
+        )
+        for admin in admins
+    )

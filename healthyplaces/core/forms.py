@@ -198,3 +198,22 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, error)
+
+
+# Keys are 64-bit integers in both databases; SQLite's driver raises OverflowError, not a
+# validation error, for anything bigger.
+LARGEST_KEY = 2**63 - 1
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Django's multiple choice of rows, refusing a forged id too large for a key as an invalid
+    choice rather than letting the database driver fail on it."""
+
+    def _check_values(self, value: Any) -> Any:
+        for item in value:
+            text = str(item).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) > LARGEST_KEY:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:20]}
+                )
+        return super()._check_values(value)  # type: ignore[misc]

@@ -8,5 +8,6 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("privacy/", views.privacy_notice, name="privacy"),
     path("healthz/", healthz, name="healthz"),
 ]

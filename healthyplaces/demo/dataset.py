@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection, models, transaction
@@ -37,12 +38,13 @@ from funding.models import (
 )
 from funding.workflow import State
 from healthyplaces.accounts.models import Organisation, User
-from healthyplaces.accounts.roles import Role
+from healthyplaces.accounts.roles import MFA_ROLES, Role
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
 from insights.models import ConsentBasis, Insight, InsightStatus, Source
 from insights.services import SEARCH_VECTOR
 
 BATCH = 5_000
+DATASET_TOTP_SECRET = "DATASETDATASETDATASETDATASETDATA"  # noqa: S105 - benchmark users only
 PASSWORD = "dataset-password"  # noqa: S105 - generated users for benchmarks on a throwaway database
 M = TypeVar("M", bound=models.Model)
 
@@ -180,6 +182,10 @@ def _users(ctx: Context) -> None:
         )
         group = Group.objects.get(name=role.value)
         link(User.groups.through, [(user.pk, group.pk) for user in made], "user", "group")
+        if role in MFA_ROLES:
+            # Staff reach their pages only with an authenticator app; all share one made-up secret.
+            for user in made:
+                TOTP.activate(user, DATASET_TOTP_SECRET)
         ctx.users[role] = made
     members = ctx.users[Role.COMMUNITY_GROUP_MEMBER]
     # About one group for every two members, each with one to three of them.

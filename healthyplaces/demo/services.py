@@ -1,11 +1,15 @@
 """Demo users and data for a developer's machine: one user per role, with dev-only passwords."""
 
 import datetime
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,6 +42,10 @@ DEMO_USERS = (
     DemoUser(Role.ASSESSOR, "assessor@example.org", "Asa Assessor", "demo-assessor-password"),
 )
 
+# The demo staff's authenticator-app secret: published, like their passwords, so anyone trying the
+# demo can add it to an app (or run `manage.py demo_mfa_code`). Development only.
+DEMO_TOTP_SECRET = "DEMOHEALTHYPLACESDEMOHEALTHYPLAC"  # noqa: S105 - published on purpose (32 base32 characters)
+
 # Actions the demo officer leads, so "My actions" has something in it.
 DEMO_OFFICER_ACTIONS = (1, 2, 9, 10, 12, 14)
 
@@ -49,7 +57,14 @@ def _demo_user(demo: DemoUser) -> User:
         user_set_roles(actor=None, user=user, roles=[demo.role])
     # Demo users sign in straight away; real ones verify their address first.
     EmailAddress.objects.update_or_create(user=user, email=demo.email, defaults={"verified": True, "primary": True})
+    if user.must_use_mfa and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
     return user
+
+
+def demo_totp_code() -> str:
+    """What an authenticator app holding DEMO_TOTP_SECRET shows now."""
+    return str(format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(time.time()) // mfa_settings.TOTP_PERIOD)))
 
 
 @transaction.atomic

@@ -1,9 +1,11 @@
 """Settings shared by every environment; each value comes from the environment (12-factor)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import django_stubs_ext
 import environ
+from csp.constants import NONE, SELF
 
 # Lets admin and model classes be subscripted for type checking (admin.ModelAdmin[Action]).
 django_stubs_ext.monkeypatch()
@@ -36,6 +38,8 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "csp",
     "django_filters",
     "django_celery_beat",
     "healthyplaces.core",
@@ -53,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -60,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "healthyplaces.accounts.middleware.StaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "healthyplaces.urls"
@@ -102,10 +108,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+AUTHENTICATION_BACKENDS = ["healthyplaces.accounts.backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -131,6 +134,21 @@ ACCOUNT_FORMS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
+# Lockout: this many wrong passwords for one email address within the window lock that address out
+# (right password or not) until the oldest failure is older than the window, or a programme admin
+# unlocks it ("Unlock sign-in" on the user in the admin site). The count lives in the shared cache.
+LOGIN_FAILURES_LIMIT = env.int("LOGIN_FAILURES_LIMIT", default=5)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# allauth's own format: also at most 10 failures a minute from one IP address, whoever is tried.
+ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{LOGIN_FAILURES_LIMIT}/{LOGIN_LOCKOUT_SECONDS}s/key"}
+# Role changes, payments and personal-data downloads ask for the password again
+# (healthyplaces.accounts.reauthentication). Off only in the test settings; see there.
+REAUTHENTICATE_SENSITIVE_OPERATIONS = True
+# Second factor: an authenticator app, with recovery codes for a lost phone. Programme admins,
+# council officers and assessors must have one before any staff page (accounts.middleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default=SERVICE_NAME)
+MFA_ADAPTER = "healthyplaces.accounts.adapter.MFAAdapter"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -167,9 +185,19 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Healthy Places <healthyplaces@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+REDIS_URL = env("REDIS_URL", default="")
+# Every process (each gunicorn worker) must see the same sign-in failure counts: Redis when there is
+# one, otherwise files under var/ (a developer's web, worker and beat share them).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    )
+}
+
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport, so a fresh machine
 # runs web, worker and beat with no broker server at all.
-REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 # Redis hands an unacknowledged task (its worker died) to another worker after this long.
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
@@ -220,6 +248,29 @@ FUNDING_DEPARTMENT = env("FUNDING_DEPARTMENT", default="Public Health")
 # default) shows the places' markers without a background map.
 MAP_TILE_URL = env("MAP_TILE_URL", default="")
 MAP_ATTRIBUTION = env("MAP_ATTRIBUTION", default="")
+
+# Content Security Policy for every response in every environment (tests included, so a page that
+# needs an inline script or style fails there first). Nothing inline is allowed: GOV.UK Frontend's
+# start-up lives in static/js. Map tiles (MAP_TILE_URL, a Leaflet URL template) are the one outside
+# origin; a "{s}" subdomain placeholder becomes a wildcard.
+_tiles = urlsplit(MAP_TILE_URL.replace("{s}.", "*."))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *([f"{_tiles.scheme}://{_tiles.netloc}"] if _tiles.netloc else [])],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Personal data in closed grant applications and in insights is anonymised this many days after
+# the application closed or the insight was logged (six years: the limitation period for claims
+# about grant money). The privacy notice states it.
+DATA_RETENTION_DAYS = env.int("DATA_RETENTION_DAYS", default=6 * 365)
 
 LOGGING = {
     "version": 1,

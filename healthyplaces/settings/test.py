@@ -27,3 +27,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a Celery worker in another process sees the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+
+# Each test clears the cache (tests/conftest.py); in memory, so that never empties CI's Redis, which
+# the Celery broker of the worker tests uses.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Tests sign people in with force_login, which allauth does not count as a recent password, so
+# re-authentication before sensitive operations is off here; tests/accounts/test_reauthentication.py
+# turns it on and shows each sensitive operation asking for it.
+REAUTHENTICATE_SENSITIVE_OPERATIONS = False

@@ -2,16 +2,13 @@
 
 import re
 
-from django.urls import reverse
+from tests.browser.signing_in import sign_in
 
-from tests.factories import TEST_PASSWORD
+__all__ = ["choose", "sign_in", "sign_out"]
 
 
-def sign_in(page, email):
-    page.goto(reverse("account_login"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_label("Password").press("Enter")
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(re.compile(r"/$"))
 
 

@@ -13,7 +13,7 @@ from healthyplaces.accounts.roles import Role
 from healthyplaces.board.models import BoardSnapshot
 from insights.models import Insight
 from tests.board.factories import GrantFactory
-from tests.browser.test_insights_journey import choose, sign_in, sign_out
+from tests.browser.helpers import choose, sign_in, sign_out
 from tests.factories import OrganisationFactory, UserFactory, WardFactory
 from tests.funding.factories import PriorityFactory
 

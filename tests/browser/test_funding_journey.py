@@ -6,7 +6,8 @@ from django.urls import reverse
 from funding.models import Application, AssessmentCriterion, EligibilityQuestion
 from funding.workflow import State
 from healthyplaces.accounts.roles import Role
-from tests.factories import TEST_PASSWORD, OrganisationFactory, UserFactory, WardFactory
+from tests.browser.helpers import sign_in, sign_out
+from tests.factories import OrganisationFactory, UserFactory, WardFactory
 from tests.funding.factories import PDF, PNG, PriorityFactory, RoundFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -33,20 +34,6 @@ def upload_document(page, kind, name, mime_type, content, assert_accessible):
         page.get_by_role("button", name="Upload file").click()
     assert_accessible(page)
     assert page.get_by_text(f"“{name}” has been uploaded").is_visible()
-
-
-def sign_in(page, email, assert_accessible):
-    page.goto(reverse("account_login"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url(re.compile(r"/$"))
-    assert_accessible(page)
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def save_section(page, assert_accessible):

@@ -2,17 +2,10 @@ import pytest
 from django.urls import reverse
 
 from healthyplaces.accounts.roles import Role
-from tests.factories import TEST_PASSWORD, PopulationGroupFactory, ThemeFactory, UserFactory
+from tests.browser.signing_in import sign_in
+from tests.factories import PopulationGroupFactory, ThemeFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def sign_in(page, email):
-    page.goto(reverse("account_login"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url("**/")
 
 
 def test_import_and_counts_pages_are_accessible_by_keyboard(page, assert_accessible, tmp_path):

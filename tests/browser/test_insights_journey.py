@@ -7,36 +7,14 @@ from actions.models import Action
 from actions.services import actions_load_plan
 from healthyplaces.accounts.roles import Role
 from insights.models import Insight, InsightStatus
+from tests.browser.helpers import choose, sign_in, sign_out
 from tests.connectors.factories import PlaceFactory
-from tests.factories import TEST_PASSWORD, PopulationGroupFactory, UserFactory, WardFactory
+from tests.factories import PopulationGroupFactory, UserFactory, WardFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TITLE = "No shelter at the clinic bus stop"
 RESPONSE = "The bus company put up a shelter with a bench in March."
-
-
-def sign_in(page, email, assert_accessible):
-    page.goto(reverse("account_login"))
-    assert_accessible(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url(re.compile(r"/$"))
-    assert_accessible(page)
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_url(re.compile(r"/$"))
-
-
-def choose(page, label):
-    """Tick a radio or checkbox as a keyboard user does: focus it, press Space."""
-    control = page.get_by_label(label, exact=True)
-    control.focus()
-    page.keyboard.press("Space")
-    assert control.is_checked()
 
 
 def test_a_connector_adds_an_insight_an_officer_responds_and_the_public_sees_it(page, live_server, assert_accessible):

@@ -7,20 +7,12 @@ from django.urls import reverse
 from healthyplaces.accounts.roles import Role
 from healthyplaces.notifications.models import DigestFrequency, DigestSubscription, Notification
 from healthyplaces.notifications.tokens import make_unsubscribe_token
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.browser.signing_in import sign_in
+from tests.factories import UserFactory
 
 # serialized_rollback: each test starts from the database as `migrate` left it (the roles and their
 # permissions), whichever transactional test emptied the tables before it.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def sign_in(page, email: str) -> None:
-    """Sign in through the login form, typing and pressing Enter only."""
-    page.goto(reverse("account_login"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_choosing_a_monthly_digest_by_keyboard(page, live_server, assert_accessible):

@@ -6,7 +6,8 @@ from django.urls import reverse
 from actions.models import Action, ActionUpdate, Status
 from actions.services import actions_load_plan
 from healthyplaces.accounts.roles import Role
-from tests.factories import TEST_PASSWORD, MilestoneFactory, UserFactory
+from tests.browser.signing_in import sign_in
+from tests.factories import MilestoneFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -22,14 +23,8 @@ def test_an_officer_updates_an_action_by_keyboard_and_a_board_member_sees_it(pag
     page.goto(reverse("actions:progress"))
     assert_accessible(page)
 
-    # Sign in, typing and pressing Enter only.
-    page.goto(reverse("account_login"))
-    assert_accessible(page)
-    page.get_by_label("Email").fill("officer@example.org")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url(re.compile(r"/$"))
-    assert_accessible(page)
+    # Sign in, typing and pressing Enter only (an officer also gives the authenticator app's code).
+    sign_in(page, "officer@example.org", assert_accessible)
 
     page.get_by_role("link", name="My actions").first.click()
     page.wait_for_url(re.compile(r"/actions/mine/$"))
@@ -73,11 +68,7 @@ def test_an_officer_updates_an_action_by_keyboard_and_a_board_member_sees_it(pag
 
     # The board member sees the new status on the list, in words.
     page.get_by_role("button", name="Sign out").click()
-    page.goto(reverse("account_login"))
-    page.get_by_label("Email").fill("board@example.org")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url(re.compile(r"/$"))
+    sign_in(page, "board@example.org")
     page.goto(reverse("actions:list") + "?status=at_risk")
     assert_accessible(page)
     row = page.get_by_role("row", name=re.compile(r"12\. "))

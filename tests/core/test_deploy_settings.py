@@ -55,15 +55,15 @@ def run_python(args: list[str], env: dict[str, str]) -> subprocess.CompletedProc
     )
 
 
-def production_settings(env: dict[str, str]) -> dict[str, object]:
+BASICS = ("SECURE_SSL_REDIRECT", "DEBUG", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")
+
+
+def production_settings(env: dict[str, str], names: tuple[str, ...] = BASICS) -> dict[str, object]:
     script = (
         "import json; from django.conf import settings; print(json.dumps({"
         "'staticfiles': settings.STORAGES['staticfiles']['BACKEND'],"
-        "'SECURE_SSL_REDIRECT': settings.SECURE_SSL_REDIRECT,"
-        "'DEBUG': settings.DEBUG,"
-        "'SESSION_COOKIE_SECURE': settings.SESSION_COOKIE_SECURE,"
-        "'CSRF_COOKIE_SECURE': settings.CSRF_COOKIE_SECURE,"
-        "}))"
+        + "".join(f"'{name}': settings.{name}," for name in names)
+        + "}))"
     )
     result = run_python(["-c", script], env)
     assert result.returncode == 0, result.stderr
@@ -100,6 +100,34 @@ def test_production_settings_serve_fingerprinted_static_files_over_https_by_defa
         "DEBUG": False,
         "SESSION_COOKIE_SECURE": True,
         "CSRF_COOKIE_SECURE": True,
+    }
+
+
+def test_production_cookies_and_headers_keep_sessions_to_https_and_this_site(tmp_path):
+    names = (
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SESSION_COOKIE_HTTPONLY",
+        "CSRF_COOKIE_HTTPONLY",
+        "SESSION_COOKIE_SAMESITE",
+        "CSRF_COOKIE_SAMESITE",
+        "SECURE_CONTENT_TYPE_NOSNIFF",
+        "SECURE_REFERRER_POLICY",
+        "X_FRAME_OPTIONS",
+    )
+    values = production_settings(production_env(tmp_path), names)
+
+    assert values == {
+        "staticfiles": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "CSRF_COOKIE_SAMESITE": "Lax",
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "SECURE_REFERRER_POLICY": "same-origin",
+        "X_FRAME_OPTIONS": "DENY",
     }
 
 

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("role", [None, *Role])
-@pytest.mark.parametrize("url_name", ["core:home", "core:accessibility", "core:healthz"])
+@pytest.mark.parametrize("url_name", ["core:home", "core:accessibility", "core:privacy", "core:healthz"])
 def test_the_open_pages_answer_everyone(client, role, url_name):
     if role is not None:
         client.force_login(UserFactory(roles=[role]))
@@ -77,3 +77,31 @@ def test_only_programme_admins_reach_the_admin_site_and_they_grant_roles(client)
     member = User.objects.get(pk=member.pk)
     assert member.role_names == {Role.COUNCIL_OFFICER.value}
     assert not member.is_staff
+
+
+def test_the_privacy_notice_states_the_lawful_basis_and_the_configured_retention(client, settings):
+    settings.DATA_RETENTION_DAYS = 3 * 365
+
+    page = client.get(reverse("core:privacy")).content.decode()
+
+    assert "public task" in page
+    assert "for 3 years after the application closed" in page
+    assert reverse("accounts:your_data") in page
+    for app in ("Your account", "Action tracker", "Insights bank", "Seed fund", "Emails"):
+        assert app in page
+    settings.DATA_RETENTION_DAYS = 90
+    assert "for 90 days after" in client.get(reverse("core:privacy")).content.decode()
+
+
+def test_every_page_links_to_the_privacy_notice_and_the_accessibility_statement(client):
+    page = client.get(reverse("core:home")).content.decode()
+
+    assert f'href="{reverse("core:privacy")}"' in page
+    assert f'href="{reverse("core:accessibility")}"' in page
+
+
+def test_the_accessibility_statement_covers_the_authenticator_app_journey(client):
+    page = client.get(reverse("core:accessibility")).content.decode()
+
+    assert "authenticator app" in page
+    assert "secret key as text" in page

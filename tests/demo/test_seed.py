@@ -76,3 +76,26 @@ def test_the_demo_connector_has_places_and_a_conversation_made_once(settings):
     connector = Connector.objects.get()
     assert connector.user.email == "connector@example.org"
     assert connector.conversations.get().place.name == "Parkfield Community Hub"
+
+
+def test_demo_staff_who_must_use_a_second_factor_have_the_published_demo_app(settings, client):
+    from allauth.mfa.models import Authenticator
+
+    from healthyplaces.accounts.roles import MFA_ROLES
+    from healthyplaces.demo.services import DEMO_TOTP_SECRET
+
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=StringIO())
+
+    with_app = set(Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list("user__email", flat=True))
+    assert with_app == {demo.email for demo in DEMO_USERS if demo.role in MFA_ROLES}
+    assert DEMO_TOTP_SECRET in out.getvalue()
+
+    code = StringIO()
+    call_command("demo_mfa_code", stdout=code)
+    client.post("/accounts/login/", {"login": "officer@example.org", "password": "demo-officer-password"})
+    response = client.post("/accounts/2fa/authenticate/", {"code": code.getvalue().strip()})
+    assert response.status_code == 302
+    assert client.get("/actions/mine/").status_code == 200

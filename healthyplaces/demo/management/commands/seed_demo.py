@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from actions.models import Action
-from healthyplaces.demo.services import demo_seed
+from healthyplaces.accounts.roles import MFA_ROLES
+from healthyplaces.demo.services import DEMO_TOTP_SECRET, demo_seed
 
 
 class Command(BaseCommand):
@@ -23,4 +24,9 @@ class Command(BaseCommand):
         self.stdout.write("Demo users (development only; these passwords are public):")
         width = max(len(user.role) for user in users)
         for user in users:
-            self.stdout.write(f"  {user.role.value:<{width}}  {user.email:<24}  {user.password}")
+            mfa = "  + authenticator app" if user.role in MFA_ROLES else ""
+            self.stdout.write(f"  {user.role.value:<{width}}  {user.email:<24}  {user.password}{mfa}")
+        self.stdout.write(
+            f"Demo authenticator-app secret (development only; public): {DEMO_TOTP_SECRET}\n"
+            "Add it to any authenticator app, or run `manage.py demo_mfa_code` for the current code."
+        )
