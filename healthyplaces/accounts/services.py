@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models.functions import Cast
 from django.http import HttpRequest
 
 from healthyplaces.accounts.models import Organisation, PersonalDataExport, RoleChange, User
@@ -128,6 +129,9 @@ def _scrub_everywhere(words: set[str], replacement: str) -> None:
     patterns = [re.compile(rf"(?<!\w){re.escape(variant)}(?!\w)", re.IGNORECASE) for variant in variants]
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
+            if isinstance(field, models.JSONField):
+                _scrub_json(model, field, variants, patterns, replacement)
+                continue
             if not isinstance(field, models.CharField | models.TextField) or field.choices:
                 continue
             manager = model._default_manager
@@ -140,6 +144,37 @@ def _scrub_everywhere(words: set[str], replacement: str) -> None:
                         scrubbed = pattern.sub(replacement, scrubbed)
                     if scrubbed != value:
                         manager.filter(pk=pk).update(**{field.attname: scrubbed})
+
+
+def _scrub_json(
+    model: type[models.Model],
+    field: models.JSONField,
+    variants: set[str],
+    patterns: list[re.Pattern[str]],
+    replacement: str,
+) -> None:
+    """JSON columns (a board snapshot's figures, say) hold copies of text: every string in them
+    is scrubbed like a text column, keys and structure kept."""
+
+    def scrub(value: Any) -> Any:
+        if isinstance(value, str):
+            for pattern in patterns:
+                value = pattern.sub(replacement, value)
+            return value
+        if isinstance(value, list):
+            return [scrub(item) for item in value]
+        if isinstance(value, dict):
+            return {key: scrub(item) for key, item in value.items()}
+        return value
+
+    manager = model._default_manager
+    as_text = Cast(field.attname, models.TextField())
+    for variant in variants:
+        rows = manager.annotate(json_text=as_text).filter(json_text__icontains=variant)
+        for pk, value in rows.values_list("pk", field.attname):
+            scrubbed = scrub(value)
+            if scrubbed != value:
+                manager.filter(pk=pk).update(**{field.attname: scrubbed})
 
 
 def _end_sessions(person: User) -> None:

@@ -307,10 +307,6 @@ def test_retention_runs_daily_from_beat():
     assert (task.crontab.hour, task.crontab.minute) == ("3", "30")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="erasure scrubs text columns only: a board snapshot's figures (JSON) keep a narrative naming the person",
-)
 def test_erasure_leaves_no_trace_in_a_frozen_board_snapshot(person):
     admin = UserFactory(roles=[Role.PROGRAMME_ADMIN])
     action = ActionFactory(number=4, leads=[admin])
