@@ -117,11 +117,10 @@ def setup_django() -> None:
 
 
 def sessions_and_ids() -> tuple[dict[str, str], dict[str, Any]]:
-    """A signed-in session cookie per role, written straight to the session store."""
+    """A signed-in session cookie per role, made as the test client signs in."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
 
     from funding.models import Round
     from healthyplaces.accounts.models import User
@@ -137,13 +136,13 @@ def sessions_and_ids() -> tuple[dict[str, str], dict[str, Any]]:
     cookies = {"": ""}
     for role, user in users.items():
         assert user is not None, f"the dataset has no {role}"  # noqa: S101
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
+        # Signed in as the test client signs in (the same session the query counts use), so every
+        # check the middleware makes (second factor included) passes as for a real sign-in.
+        client = Client()
+        client.force_login(user)
         csrf = _get_new_csrf_string()
-        cookies[role] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        cookies[role] = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
     latest = Round.objects.order_by("-closes_on").first()
     assert latest is not None  # noqa: S101
     return cookies, {"round": latest.pk, "users": users, "extra_pages": extra_pages()}
