@@ -163,7 +163,7 @@ class GovukDateField(forms.MultiValueField):
             raise ValidationError(self.error_messages["year_length"], code="year_length", params=self._params())
         try:
             out = self.compress(parts)
-        except ValueError:
+        except (ValueError, OverflowError):  # month 2200000000 overflows C's int before it is range-checked
             raise ValidationError(self.error_messages["invalid"], code="invalid", params=self._params()) from None
         self.validate(out)
         self.run_validators(out)

@@ -34,6 +34,9 @@ def test_a_full_date_cleans_to_a_date_and_an_empty_optional_one_to_none():
         (("31", "2", "2027"), "Start date must be a real date"),
         (("7", "March", "2027"), "Start date must be a real date"),
         (("7", "3", "27"), "Start date year must include 4 numbers"),
+        # Too big for C's int: Python raises OverflowError, not ValueError (found by the campaign).
+        (("14", "2200000000", "2026"), "Start date must be a real date"),
+        (("99999999999", "3", "2026"), "Start date must be a real date"),
     ],
 )
 def test_date_errors_say_exactly_what_is_wrong(parts, message):
