@@ -2,11 +2,23 @@ from typing import Any
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from allauth.mfa.models import Authenticator
-from django.contrib.auth.models import Group
-from django.db.models import Exists, OuterRef
+from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, Model, OuterRef
 
 from healthyplaces.accounts.models import User
 from healthyplaces.accounts.roles import MFA_ROLES
+from healthyplaces.core.generations import cached
+
+# What a user's permissions are read from: any write to these tables makes every cached set stale.
+PERMISSION_TABLES = (
+    Permission._meta.db_table,
+    ContentType._meta.db_table,
+    Group._meta.db_table,
+    Group.permissions.through._meta.db_table,
+    User.groups.through._meta.db_table,
+    User.user_permissions.through._meta.db_table,
+)
 
 
 class AuthenticationBackend(AllauthBackend):
@@ -23,3 +35,16 @@ class AuthenticationBackend(AllauthBackend):
             .first()
         )
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj: User | AnonymousUser, obj: Model | None = None) -> set[str]:
+        """Django's answer, kept in the shared cache: the two permission queries are otherwise
+        asked on every page, and roles' permissions change only in migrations and the admin."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = cached(  # type: ignore[attr-defined]
+                f"permissions:{user_obj.pk}:{int(user_obj.is_superuser)}",
+                lambda: super(AuthenticationBackend, self).get_all_permissions(user_obj),
+                tables=PERMISSION_TABLES,
+            ).value
+        return user_obj._perm_cache  # type: ignore[attr-defined,no-any-return]

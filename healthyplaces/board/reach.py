@@ -1,37 +1,39 @@
 """The seam through which apps add a column to "reach by ward" on the board dashboard.
 
-Each source counts something per ward in one SQL aggregate query and returns {ward id: count};
-the dashboard asks every registered source once, so its query count grows with the number of
-sources, never with the data. This module imports no app, so a source may be registered from
-either side: the board registers insights and grants (healthyplaces.board.selectors), and the
-connectors app, when it lands, registers connectors and conversations from its AppConfig.ready():
+A source says which of its rows belong to a ward: a queryset filtered on `OuterRef("pk")`, the
+ward's key. The dashboard counts every source's rows for every ward as correlated subqueries of
+the one query that reads the wards, so adding a source adds no query. This module imports no app,
+so a source may be registered from either side: the board registers insights and grants
+(healthyplaces.board.selectors), the connectors app registers connectors and conversations:
 
-    register_reach_source("connectors", "Connectors", connectors_by_ward, order=10)
-    register_reach_source("conversations", "Conversations", conversations_by_ward, order=20)
+    register_reach_source("connectors", "Connectors", connectors_in_ward, order=10)
 
-where connectors_by_ward counts active connectors through Connector.wards, and
-conversations_by_ward counts conversations through Conversation.place.ward. Registering the same
-key again replaces the source (so a test or a reload does not add a second column)."""
+where connectors_in_ward returns Connector.objects.filter(active=True, wards=OuterRef("pk")).
+Registering the same key again replaces the source (so a test or a reload does not add a second
+column)."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-WardCounter = Callable[[], Mapping[int, int]]
+from django.db.models import QuerySet
+
+RowsInWard = Callable[[], QuerySet[Any]]
 
 
 @dataclass(frozen=True)
 class ReachSource:
     key: str
     label: str
-    count_by_ward: WardCounter
+    rows_in_ward: RowsInWard
     order: int
 
 
 _sources: dict[str, ReachSource] = {}
 
 
-def register_reach_source(key: str, label: str, count_by_ward: WardCounter, *, order: int) -> None:
-    _sources[key] = ReachSource(key, label, count_by_ward, order)
+def register_reach_source(key: str, label: str, rows_in_ward: RowsInWard, *, order: int) -> None:
+    _sources[key] = ReachSource(key, label, rows_in_ward, order)
 
 
 def unregister_reach_source(key: str) -> None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, F, Func, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, DecimalField, F, Func, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -26,6 +26,7 @@ from healthyplaces.board.figures import ActionRow, Figures, LoopRow, MilestoneRo
 from healthyplaces.board.models import BoardSnapshot, SnapshotAction
 from healthyplaces.board.permissions import can_view_dashboard
 from healthyplaces.board.reach import reach_sources, register_reach_source
+from healthyplaces.core.generations import Cached, cached
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
 from insights.models import Insight
 
@@ -145,34 +146,29 @@ def loop_figures() -> list[LoopRow]:
     ]
 
 
-def _insight_counts(
-    *, key: str, title: str, heading: str, what: str, queryset: QuerySet[Theme] | QuerySet[PopulationGroup]
-) -> Chart:
-    """One query: how many insights carry each theme (or population group), zeros included."""
-    counts = queryset.order_by("name").annotate(n=Count("insights")).values_list("name", "n")
-    return Chart(
-        key=key,
-        title=title,
-        label_heading=heading,
-        what=what,
-        series=(Series("Insights", suppress=True),),
-        rows=tuple(Row(name, (count,)) for name, count in counts),
+def insight_vocabulary_charts() -> tuple[Chart, Chart]:
+    """One query: how many insights carry each theme and each population group, zeros included."""
+    themes = (
+        Theme.objects.order_by().annotate(kind=Value("themes"), n=Count("insights")).values_list("kind", "name", "n")
     )
-
-
-def insights_by_theme() -> Chart:
-    return _insight_counts(
-        key="themes", title="Insights by theme", heading="Theme", what="themes", queryset=Theme.objects.all()
+    groups = (
+        PopulationGroup.objects.order_by()
+        .annotate(kind=Value("groups"), n=Count("insights"))
+        .values_list("kind", "name", "n")
     )
-
-
-def insights_by_population_group() -> Chart:
-    return _insight_counts(
-        key="groups",
-        title="Insights by population group",
-        heading="Population group",
-        what="population groups",
-        queryset=PopulationGroup.objects.all(),
+    counts: dict[str, list[tuple[str, int]]] = {"themes": [], "groups": []}
+    for kind, name, count in sorted(themes.union(groups, all=True), key=lambda row: row[1]):
+        counts[kind].append((name, count))
+    return tuple(  # type: ignore[return-value]
+        Chart(
+            key=key,
+            title=f"Insights by {heading.lower()}",
+            label_heading=heading,
+            what=what,
+            series=(Series("Insights", suppress=True),),
+            rows=tuple(Row(name, (count,)) for name, count in counts[key]),
+        )
+        for key, heading, what in (("themes", "Theme", "themes"), ("groups", "Population group", "population groups"))
     )
 
 
@@ -180,20 +176,24 @@ MONEY = (Series("Awarded", kind="money"), Series("Paid", kind="money"))
 
 
 def funding_by_priority() -> Chart:
-    """Two queries: awards summed by priority, payments summed by priority."""
-    awarded = {
-        (row["priority"], row["priority__title"]): _pence(row["total"])
-        for row in Application.objects.filter(state__in=AWARDED)
+    """One query: awards summed by priority, and beside them payments summed by priority."""
+    awarded_sums = (
+        Application.objects.filter(state__in=AWARDED)
+        .order_by()
         .values("priority", "priority__title")
-        .annotate(total=Sum("amount_awarded"))
-        .order_by()
-    }
-    paid = {
-        (row["application__priority"], row["application__priority__title"]): _pence(row["total"])
-        for row in Payment.objects.values("application__priority", "application__priority__title")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    }
+        .annotate(kind=Value("awarded"), total=Sum("amount_awarded"))
+    )
+    paid_sums = (
+        Payment.objects.order_by()
+        .values("application__priority", "application__priority__title")
+        .annotate(kind=Value("paid"), total=Sum("amount"))
+    )
+    sums: dict[str, dict[tuple[int | None, str | None], int]] = {"awarded": {}, "paid": {}}
+    for priority, title, kind, total in awarded_sums.union(paid_sums, all=True).values_list(
+        "priority", "priority__title", "kind", "total"
+    ):
+        sums[kind][(priority, title)] = _pence(total)
+    awarded, paid = sums["awarded"], sums["paid"]
     keys = sorted(awarded.keys() | paid.keys(), key=lambda key: (key[1] is None, key[1] or ""))
     return Chart(
         key="funding_priorities",
@@ -212,11 +212,45 @@ class WardRow:
     decile: int | None
 
 
-def wards_with_deprivation() -> list[WardRow]:
-    """Every ward with its deprivation decile if one is loaded; one query. Most deprived first
-    when deciles are loaded, so inequalities read from the top of each table."""
-    wards = [WardRow(*row) for row in Ward.objects.values_list("pk", "name", "deprivation__decile")]
-    return sorted(wards, key=lambda ward: (ward.decile is None, ward.decile or 0, ward.name))
+@dataclass(frozen=True)
+class WardFigures:
+    """Every ward with its deprivation decile if one is loaded, most deprived first when deciles
+    are loaded (so inequalities read from the top of each table), and per ward id the pence
+    awarded and paid and each reach source's count."""
+
+    wards: list[WardRow]
+    awarded: dict[int, int]
+    paid: dict[int, int]
+    reach: dict[str, dict[int, int]]
+
+
+def _sum(queryset: QuerySet[Any], field: str) -> Subquery:
+    """A correlated SUM of one column of the queryset's rows, like _count."""
+    return Subquery(
+        queryset.order_by().annotate(total=Func(F(field), function="SUM", output_field=DecimalField())).values("total")
+    )
+
+
+def ward_figures() -> WardFigures:
+    """One query: each ward, its decile, and every per-ward figure as a correlated subquery over
+    indexed keys (a grant working in several wards counts in full in each of them)."""
+    sources = reach_sources()
+    awarded_grants = Application.objects.filter(state__in=AWARDED, wards=OuterRef("pk"))
+    rows = Ward.objects.values("pk", "name", "deprivation__decile").annotate(
+        awarded=_sum(awarded_grants, "amount_awarded"),
+        paid=_sum(Payment.objects.filter(application__wards=OuterRef("pk")), "amount"),
+        **{f"reach_{source.key}": Coalesce(_count(source.rows_in_ward()), 0) for source in sources},
+    )
+    wards, awarded, paid = [], {}, {}
+    reach: dict[str, dict[int, int]] = {source.key: {} for source in sources}
+    for row in rows:
+        wards.append(WardRow(row["pk"], row["name"], row["deprivation__decile"]))
+        awarded[row["pk"]] = _pence(row["awarded"])
+        paid[row["pk"]] = _pence(row["paid"])
+        for source in sources:
+            reach[source.key][row["pk"]] = row[f"reach_{source.key}"]
+    wards.sort(key=lambda ward: (ward.decile is None, ward.decile or 0, ward.name))
+    return WardFigures(wards=wards, awarded=awarded, paid=paid, reach=reach)
 
 
 def _ward_chart(
@@ -264,74 +298,50 @@ def _most_deprived_share(
     return " ".join(sentences)
 
 
-def funding_by_ward(*, wards: Sequence[WardRow]) -> Chart:
-    """Two queries. A grant working in several wards counts in full in each of them."""
-    awarded = {
-        row["wards"]: _pence(row["total"])
-        for row in Application.objects.filter(state__in=AWARDED, wards__isnull=False)
-        .values("wards")
-        .annotate(total=Sum("amount_awarded"))
-        .order_by()
-    }
-    paid = {
-        row["application__wards"]: _pence(row["total"])
-        for row in Payment.objects.filter(application__wards__isnull=False)
-        .values("application__wards")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    }
+def funding_by_ward(figures: WardFigures) -> Chart:
     return _ward_chart(
         key="funding_wards",
         title="Funding awarded and paid by ward",
-        wards=wards,
+        wards=figures.wards,
         series=MONEY,
-        columns=[awarded, paid],
+        columns=[figures.awarded, figures.paid],
     )
 
 
-def insights_by_ward() -> dict[int, int]:
-    return dict(
-        Insight.objects.filter(ward__isnull=False).values("ward").annotate(n=Count("pk")).values_list("ward", "n")
-    )
+def insights_in_ward() -> QuerySet[Insight]:
+    return Insight.objects.filter(ward=OuterRef("pk"))
 
 
-def grants_by_ward() -> dict[int, int]:
-    return dict(
-        Application.objects.filter(state__in=AWARDED, wards__isnull=False)
-        .values("wards")
-        .annotate(n=Count("pk"))
-        .values_list("wards", "n")
-    )
+def grants_in_ward() -> QuerySet[Application]:
+    return Application.objects.filter(state__in=AWARDED, wards=OuterRef("pk"))
 
 
-register_reach_source("insights", "Insights", insights_by_ward, order=30)
-register_reach_source("grants", "Grants", grants_by_ward, order=40)
+register_reach_source("insights", "Insights", insights_in_ward, order=30)
+register_reach_source("grants", "Grants", grants_in_ward, order=40)
 
 
-def reach_by_ward(*, wards: Sequence[WardRow]) -> Chart:
-    """One query per registered source (healthyplaces.board.reach)."""
+def reach_by_ward(figures: WardFigures) -> Chart:
     sources = reach_sources()
     return _ward_chart(
         key="reach_wards",
         title="Reach by ward",
-        wards=wards,
+        wards=figures.wards,
         series=tuple(Series(source.label, suppress=True) for source in sources),
-        columns=[source.count_by_ward() for source in sources],
+        columns=[figures.reach[source.key] for source in sources],
     )
 
 
 def dashboard_figures(*, today: datetime.date | None = None) -> Figures:
     today = today or timezone.localdate()
     actions, status_chart = action_figures(today=today)
-    wards = wards_with_deprivation()
+    wards = ward_figures()
     charts = [
         status_chart,
         progress_over_time(today=today),
-        insights_by_theme(),
-        insights_by_population_group(),
+        *insight_vocabulary_charts(),
         funding_by_priority(),
-        funding_by_ward(wards=wards),
-        reach_by_ward(wards=wards),
+        funding_by_ward(wards),
+        reach_by_ward(wards),
     ]
     return Figures(
         as_of=today,
@@ -339,14 +349,22 @@ def dashboard_figures(*, today: datetime.date | None = None) -> Figures:
         milestones_due=milestones_due(today=today),
         loop=loop_figures(),
         charts={chart.key: chart for chart in charts},
-        deprivation_loaded=any(ward.decile is not None for ward in wards),
+        deprivation_loaded=any(ward.decile is not None for ward in wards.wards),
     )
 
 
-def dashboard_for_user(*, user: User) -> Figures:
+# Everything the dashboard counts lives in these apps' tables (reach sources included).
+DASHBOARD_DATA = ("actions", "insights", "funding", "connectors", "vocabulary", "board")
+
+
+def dashboard_for_user(*, user: User) -> Cached[Figures]:
+    """Today's figures, made once and then kept until any of the data behind them changes: at
+    ten years of data they take the database most of a second, and a board meeting asks for them
+    many times while nothing changes."""
     if not can_view_dashboard(user):
         raise PermissionDenied
-    return dashboard_figures()
+    today = timezone.localdate()
+    return cached(f"board:dashboard:{today.isoformat()}", lambda: dashboard_figures(today=today), apps=DASHBOARD_DATA)
 
 
 # --- snapshots -------------------------------------------------------------------------------------

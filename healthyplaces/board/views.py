@@ -22,6 +22,7 @@ from healthyplaces.board.selectors import (
 )
 from healthyplaces.board.services import DeprivationFileInvalid, deprivation_load, snapshot_freeze
 from healthyplaces.core.forms import add_service_errors
+from healthyplaces.core.generations import CACHE_SECONDS
 from healthyplaces.core.http import AuthenticatedHttpRequest
 
 
@@ -33,7 +34,9 @@ def dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "board/dashboard.html",
         {
-            "figures": figures,
+            "figures": figures.value,
+            "figures_key": figures.key,
+            "cache_seconds": CACHE_SECONDS,
             "latest_snapshot": latest,
             "can_freeze": can_freeze_snapshot(request.user),
             "can_load_deprivation": can_load_deprivation(request.user),
@@ -58,7 +61,7 @@ def _attachment(content: str | bytes, *, content_type: str, filename: str) -> Ht
 def chart_csv_view(request: AuthenticatedHttpRequest, key: str, pk: int | None = None) -> HttpResponse:
     """One chart's figures as CSV: now (no pk) or as a snapshot froze them."""
     if pk is None:
-        figures = dashboard_for_user(user=request.user)
+        figures = dashboard_for_user(user=request.user).value
         stamp = timezone.localdate().isoformat()
     else:
         snapshot = get_snapshot_for_user(user=request.user, pk=pk)

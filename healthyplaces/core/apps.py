@@ -5,3 +5,9 @@ class CoreConfig(AppConfig):
     name = "healthyplaces.core"
     label = "core"
     verbose_name = "Portal"
+
+    def ready(self) -> None:
+        # Every connection reports its writes, so cached reads know when they are stale.
+        from healthyplaces.core.generations import connect
+
+        connect()

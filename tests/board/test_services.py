@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import OuterRef
 from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -17,6 +18,7 @@ from healthyplaces.board.pack import pack_pdf, pack_xlsx
 from healthyplaces.board.reach import register_reach_source, unregister_reach_source
 from healthyplaces.board.selectors import dashboard_figures, snapshot_figures, what_changed
 from healthyplaces.board.services import DeprivationFileInvalid, deprivation_load, snapshot_freeze
+from insights.models import Insight
 from tests.board.conftest import TODAY
 from tests.board.factories import GrantFactory
 from tests.insights.factories import InsightFactory
@@ -221,12 +223,12 @@ def test_deprivation_needs_its_columns_and_an_admin(world, admin_user, officer):
 
 
 def test_a_registered_reach_source_adds_a_column(world):
-    hardwick = world["wards"][0]
-    register_reach_source("volunteers", "Volunteers", lambda: {hardwick.pk: 7}, order=5)
+    # Counts the ward's insights again, under another name, first.
+    register_reach_source("volunteers", "Volunteers", lambda: Insight.objects.filter(ward=OuterRef("pk")), order=5)
     try:
         chart = dashboard_figures(today=TODAY).chart("reach_wards")
     finally:
         unregister_reach_source("volunteers")
 
     assert chart.headings == ["Ward", "Volunteers", "Connectors", "Conversations", "Insights", "Grants"]
-    assert chart.table[0] == ("Hardwick", "", ["7", "0", "0", "5", "fewer than 5"])
+    assert chart.table[0] == ("Hardwick", "", ["5", "0", "0", "5", "fewer than 5"])

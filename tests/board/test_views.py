@@ -184,18 +184,43 @@ def test_the_dashboard_runs_the_same_queries_however_much_data(
     build_scale(updates, insights)
     client.force_login(board_member)
 
-    # 1 session, 2 user, 3-4 the user's permissions and group permissions, 5 the actions with
-    # their latest narratives, 6 wards with deciles, 7 progress by month, 8-9 insights by theme and
-    # by population group, 10-11 awards and payments by priority, 12-13 by ward, 14-17 reach by
-    # ward (connectors, conversations, insights, grants), 18 milestones due, 19 the loop by action,
-    # 20 the latest snapshot.
-    with django_assert_num_queries(20):
+    # Nothing cached: 1 session, 2 user, 3-4 the user's permissions and group permissions, 5 the
+    # actions with their latest narratives, 6 wards with deciles, funding and reach, 7 progress by
+    # month, 8 insights by theme and by population group, 9 awards and payments by priority,
+    # 10 milestones due, 11 the loop by action, 12 the latest snapshot.
+    with django_assert_num_queries(12):
         response = client.get(reverse("board:dashboard"))
+    # Then the figures and the permissions come from the cache: session, user, latest snapshot.
+    with django_assert_num_queries(3):
+        again = client.get(reverse("board:dashboard"))
 
     # Every third insight carries the first theme, starting with the first.
     assert response.context["figures"].chart("themes").table[0][2] == [str((insights + 2) // 3)]
+    assert again.context["figures"] == response.context["figures"]
     assert ActionUpdate.objects.count() == 18 * updates
     assert Action.objects.count() == 18
+
+
+def test_the_dashboard_shows_a_change_on_the_next_request(client, board_member):
+    build_scale(2, 3)
+    client.force_login(board_member)
+    first = client.get(reverse("board:dashboard"))
+    before = first.context["figures"]
+
+    # Written without the services or signals: the figures are made again all the same.
+    Insight.objects.update(ward=None)
+    Action.objects.filter(number=1).update(status=Status.COMPLETE, progress=77)
+    second = client.get(reverse("board:dashboard"))
+    after = second.context["figures"]
+
+    # and so is the page (its figures are a cached fragment).
+    assert "77%" not in first.content.decode()
+    assert "77%" in second.content.decode()
+
+    assert before.chart("reach_wards").table[0][2][2] == "fewer than 5"
+    assert after.chart("reach_wards").table[0][2][2] == "0"
+    assert before.actions[0].status == Status.ON_TRACK
+    assert after.actions[0].status == Status.COMPLETE
 
 
 def freeze_data(day, month, year):
@@ -316,7 +341,7 @@ def test_snapshot_pages_run_the_same_queries_however_much_data(
     # session, user, 2 permission queries, the snapshot, its actions.
     with django_assert_num_queries(6):
         client.get(reverse("board:snapshot", kwargs={"pk": first.pk}))
-    # session, user, 2 permission queries, the snapshot, later snapshots, both sides' actions,
-    # milestones done, the count of new insights and the new grants.
-    with django_assert_num_queries(11):
+    # session, user, the snapshot, later snapshots, both sides' actions, milestones done, the count
+    # of new insights and the new grants (the permissions were cached by the request above).
+    with django_assert_num_queries(9):
         client.get(reverse("board:changes", kwargs={"pk": first.pk}), {"until": later.pk})
