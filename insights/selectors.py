@@ -23,6 +23,11 @@ def insight_list(*, user: User, params: Any) -> tuple[InsightFilter, QuerySet[In
     return insight_filter, _with_relations(insight_filter.qs)
 
 
+def insights_by_key(keys: list[int]) -> QuerySet[Insight]:
+    """The rows of one page of insight_list, found by key, with what the list shows of them."""
+    return _with_relations(Insight.objects.defer("search_vector").filter(pk__in=keys))
+
+
 def get_insight_for_user(*, user: User, pk: int, for_review: bool = False) -> Insight:
     if not can_view_insights(user) or (for_review and not can_review_insight(user)):
         raise PermissionDenied

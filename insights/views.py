@@ -13,7 +13,13 @@ from insights.forms import ImportMappingForm, ImportUploadForm, InsightForm, Ins
 from insights.imports import import_batch_create, import_batch_run, import_batch_set_mapping, import_preview, read_csv
 from insights.permissions import can_add_insight, can_review_insight
 from insights.search import search_words
-from insights.selectors import get_import_batch_for_user, get_insight_for_user, insight_list, published_responses
+from insights.selectors import (
+    get_import_batch_for_user,
+    get_insight_for_user,
+    insight_list,
+    insights_by_key,
+    published_responses,
+)
 from insights.services import InsightConflict, insight_create, insight_respond, insight_update
 from insights.stats import theme_group_counts
 
@@ -27,7 +33,7 @@ def insight_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "insights/insight_list.html",
         {
-            **paginate(request, insights, PER_PAGE),
+            **paginate(request, insights, PER_PAGE, fetch=insights_by_key),
             "filter": insight_filter,
             "words": search_words(request.GET.get("q", "")),
             "can_add": can_add_insight(request.user),
