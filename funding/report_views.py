@@ -22,7 +22,7 @@ from funding.services import (
 )
 from funding.views import get_application_and_kinds
 from funding.workflow import APPLICANT, State
-from healthyplaces.core.forms import add_service_errors
+from healthyplaces.core.forms import add_service_errors, rebind_with_version
 from healthyplaces.core.http import AuthenticatedHttpRequest
 from insights.forms import InsightForm
 from insights.models import Source
@@ -62,14 +62,9 @@ def report_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect(application.get_absolute_url())
             current = GrantReport.objects.get(application=application).version
-            data = request.POST.copy()
-            data["version"] = str(current)
-            errors = form.errors.copy()
-            form = ReportForm(data, budget_lines=lines)
-            form.is_valid()
-            for name, messages_ in errors.items():
-                if name != "version":
-                    form.add_error(name if name in form.fields else None, messages_)
+            form = rebind_with_version(
+                lambda data: ReportForm(data, budget_lines=lines), request.POST, version=current, errors=form.errors
+            )
     else:
         initial: dict[str, object] = {"version": report.version if report else 1}
         if report is not None:
