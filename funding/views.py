@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +22,7 @@ from funding.presentation import (
     COMPLETED,
     answers,
     assessment_overview,
+    paid_total,
     problems_from,
     rounds_with_start_forms,
     section_url,
@@ -143,8 +142,9 @@ def _application_page(
     report = application.report if hasattr(application, "report") else None
     assign_form = None
     if manager and application.state in ASSIGNABLE:
-        assessors = assessors_to_assign(application)
-        assign_form = AssignAssessorForm(assessors=assessors) if assessors.exists() else None
+        # One query answers both whether there is anyone to assign and whom the form offers.
+        assessors = list(assessors_to_assign(application))
+        assign_form = AssignAssessorForm(assessors=assessors) if assessors else None
     task_view = APPLICANT in kinds and application.state in EDITABLE
     tasks = task_list(application) if task_view else []
     last_request = None
@@ -171,7 +171,7 @@ def _application_page(
             "assign_form": assign_form,
             "can_assign": manager and application.state in ASSIGNABLE,
             "payments": application.payments.all(),
-            "paid": sum((p.amount for p in application.payments.all()), start=Decimal(0)),
+            "paid": paid_total(application),
             "report": report if report is not None and (manager or APPLICANT in kinds) else None,
             "report_open": APPLICANT in kinds and application.state in REPORTABLE,
         },
