@@ -71,6 +71,7 @@ from connectors.services import (
     place_create,
     place_update,
 )
+from healthyplaces.core.forms import add_service_errors
 from healthyplaces.core.http import AuthenticatedHttpRequest
 from healthyplaces.core.pagination import paginate
 from insights.forms import InsightForm
@@ -111,7 +112,7 @@ def _form_page(
                 form.data = data
             form.add_error(None, CONFLICT)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect(saved.get_absolute_url())
@@ -336,7 +337,7 @@ def conversation_raise_view(request: AuthenticatedHttpRequest, pk: int) -> HttpR
         try:
             insight = conversation_raise_insight(actor=request.user, conversation=conversation, fields=form.to_fields())
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Insight “{insight.title}” raised")
             if request.POST.get("another"):

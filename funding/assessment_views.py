@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from funding.forms import AssignAssessorForm, DeclarationForm, ScoreForm, TransitionForm
-from funding.models import AssessmentCriterion, Assignment
+from funding.models import Assignment
 from funding.permissions import can_manage_applications
 from funding.presentation import answers
 from funding.selectors import (
@@ -28,7 +28,7 @@ from funding.services import (
     assignment_remove,
 )
 from funding.workflow import TRANSITIONS
-from healthyplaces.core.forms import add_service_errors
+from healthyplaces.core.forms import add_service_errors, rebind_with_version
 from healthyplaces.core.http import AuthenticatedHttpRequest
 from healthyplaces.core.pagination import paginate
 
@@ -95,7 +95,11 @@ def assessment_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 )
             except AssessmentConflict:
                 conflict = True
-                form = _rebound(request, criteria, Assignment.objects.get(pk=mine.pk).version)
+                form = rebind_with_version(
+                    lambda data: ScoreForm(data, criteria=criteria),
+                    request.POST,
+                    version=Assignment.objects.get(pk=mine.pk).version,
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -105,7 +109,11 @@ def assessment_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     )
                     return redirect("funding:assessments" if submit else assignment.get_absolute_url())
                 # Saved as typed; the form carries the new version and says what is missing.
-                form = _rebound(request, criteria, Assignment.objects.get(pk=mine.pk).version)
+                form = rebind_with_version(
+                    lambda data: ScoreForm(data, criteria=criteria),
+                    request.POST,
+                    version=Assignment.objects.get(pk=mine.pk).version,
+                )
                 for name, message in problems.items():
                     form.add_error(name, message)
     else:
@@ -128,13 +136,6 @@ def assessment_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else [],
         },
     )
-
-
-def _rebound(request: AuthenticatedHttpRequest, criteria: list[AssessmentCriterion], version: int) -> ScoreForm:
-    """The scores as typed, carrying the version now saved, with their errors kept."""
-    data = request.POST.copy()
-    data["version"] = str(version)
-    return ScoreForm(data, criteria=criteria)
 
 
 @login_required

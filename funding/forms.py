@@ -2,7 +2,7 @@
 date, a number of pounds); whether a section is complete is decided by funding.services, which
 saves every answer first."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
@@ -386,19 +386,28 @@ class TransitionForm(forms.Form):
 
 
 class AssignAssessorForm(forms.Form):
+    """Choose one of the assessors offered; anyone else is refused as not on the list."""
+
     mark_optional_fields = False
 
-    assessor = forms.ModelChoiceField(
+    assessor = forms.ChoiceField(
         label="Assessor",
-        queryset=User.objects.none(),
-        empty_label="Choose an assessor",
         error_messages={"required": "Select an assessor", "invalid_choice": "Select an assessor from the list"},
     )
 
-    def __init__(self, *args: Any, assessors: QuerySet[User], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, assessors: Iterable[User], **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "id_assign_%s")
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["assessor"]).queryset = assessors  # type: ignore[type-arg]
+        # Choices from the people given rather than a queryset, so a page that has already fetched
+        # them (to know whether to offer the form at all) does not ask the database again.
+        self._offered = {str(user.pk): user for user in assessors}
+        cast(forms.ChoiceField, self.fields["assessor"]).choices = [
+            ("", "Choose an assessor"),
+            *((pk, str(user)) for pk, user in self._offered.items()),
+        ]
+
+    def clean_assessor(self) -> User:
+        return self._offered[self.cleaned_data["assessor"]]
 
 
 class DeclarationForm(forms.Form):

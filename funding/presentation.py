@@ -248,6 +248,12 @@ def rounds_with_start_forms(
     return entries
 
 
+def paid_total(application: Application) -> Decimal:
+    """What has been paid of the grant so far, from the payments the application selector
+    prefetched."""
+    return sum((payment.amount for payment in application.payments.all()), start=Decimal(0))
+
+
 @dataclass(frozen=True)
 class AssessmentLine:
     assignment: Assignment

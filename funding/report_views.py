@@ -16,13 +16,13 @@ from funding.selectors import get_application_for_user
 from funding.services import (
     REPORTABLE,
     ReportConflict,
-    application_transition,
     grant_report_raise_insight,
     grant_report_save,
+    grant_report_send,
 )
 from funding.views import get_application_and_kinds
 from funding.workflow import APPLICANT, State
-from healthyplaces.core.forms import add_service_errors
+from healthyplaces.core.forms import add_service_errors, rebind_with_version
 from healthyplaces.core.http import AuthenticatedHttpRequest
 from insights.forms import InsightForm
 from insights.models import Source
@@ -43,33 +43,42 @@ def report_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form = ReportForm(request.POST, budget_lines=lines)
         if form.is_valid():
             send = request.POST.get("action") == "send"
+            problems: dict[str, str] = {}
             try:
-                grant_report_save(
-                    actor=request.user,
-                    application=application,
-                    answers=form.answers(),
-                    expected_version=form.cleaned_data["version"],
-                )
                 if send:
-                    application_transition(actor=request.user, application=application, name="submit_report")
+                    problems = grant_report_send(
+                        actor=request.user,
+                        application=application,
+                        answers=form.answers(),
+                        expected_version=form.cleaned_data["version"],
+                    )
+                else:
+                    grant_report_save(
+                        actor=request.user,
+                        application=application,
+                        answers=form.answers(),
+                        expected_version=form.cleaned_data["version"],
+                    )
             except ReportConflict:
                 conflict = True
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(
-                    request, "Your report has been sent. Thank you." if send else "Your report has been saved"
-                )
-                return redirect(application.get_absolute_url())
-            current = GrantReport.objects.get(application=application).version
-            data = request.POST.copy()
-            data["version"] = str(current)
-            errors = form.errors.copy()
-            form = ReportForm(data, budget_lines=lines)
-            form.is_valid()
-            for name, messages_ in errors.items():
-                if name != "version":
-                    form.add_error(name if name in form.fields else None, messages_)
+                if not problems:
+                    messages.success(
+                        request, "Your report has been sent. Thank you." if send else "Your report has been saved"
+                    )
+                    return redirect(application.get_absolute_url())
+                # Unfinished, so kept as a draft but not sent: the form says what is missing.
+                add_service_errors(form, ValidationError(problems))
+            current = GrantReport.objects.filter(application=application).values_list("version", flat=True).first()
+            form = rebind_with_version(
+                lambda data: ReportForm(data, budget_lines=lines),
+                request.POST,
+                # A refused first save leaves no report: the form then carries the version a new one starts at.
+                version=1 if current is None else current,
+                errors=form.errors,
+            )
     else:
         initial: dict[str, object] = {"version": report.version if report else 1}
         if report is not None:

@@ -566,7 +566,7 @@ class ReportAnswers:
 def grant_report_save(
     *, actor: User, application: Application, answers: ReportAnswers, expected_version: int
 ) -> GrantReport:
-    """Save the group's report as typed; it is sent by the workflow's submit_report step."""
+    """Save the group's report as typed; grant_report_send also sends it."""
     if APPLICANT not in _kinds(actor, application):
         raise PermissionDenied("Only the group's members can write its report")
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -593,6 +593,21 @@ def grant_report_save(
             )
     report.refresh_from_db()
     return report
+
+
+@transaction.atomic
+def grant_report_send(
+    *, actor: User, application: Application, answers: ReportAnswers, expected_version: int
+) -> dict[str, str]:
+    """Save the group's report as typed and send it, in one transaction, so a send the workflow
+    refuses leaves the report as it was. One refused only because answers are missing is kept as a
+    draft, as saving would keep it (nothing typed is lost), and what is missing is returned."""
+    grant_report_save(actor=actor, application=application, answers=answers, expected_version=expected_version)
+    problems = report_problems(application)
+    if problems:
+        return problems
+    application_transition(actor=actor, application=application, name="submit_report")
+    return {}
 
 
 def report_problems(application: Application) -> dict[str, str]:

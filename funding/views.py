@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +22,7 @@ from funding.presentation import (
     COMPLETED,
     answers,
     assessment_overview,
+    paid_total,
     problems_from,
     rounds_with_start_forms,
     section_url,
@@ -51,7 +50,7 @@ from funding.services import (
 from funding.workflow import APPLICANT, EDITABLE, TRANSITIONS, State, actor_kinds, transitions_for
 from healthyplaces.accounts.models import User
 from healthyplaces.accounts.reauthentication import sensitive_operation
-from healthyplaces.core.forms import add_service_errors
+from healthyplaces.core.forms import add_service_errors, rebind_with_version
 from healthyplaces.core.http import AuthenticatedHttpRequest
 from healthyplaces.core.pagination import paginate
 
@@ -143,8 +142,9 @@ def _application_page(
     report = application.report if hasattr(application, "report") else None
     assign_form = None
     if manager and application.state in ASSIGNABLE:
-        assessors = assessors_to_assign(application)
-        assign_form = AssignAssessorForm(assessors=assessors) if assessors.exists() else None
+        # One query answers both whether there is anyone to assign and whom the form offers.
+        assessors = list(assessors_to_assign(application))
+        assign_form = AssignAssessorForm(assessors=assessors) if assessors else None
     task_view = APPLICANT in kinds and application.state in EDITABLE
     tasks = task_list(application) if task_view else []
     last_request = None
@@ -171,7 +171,7 @@ def _application_page(
             "assign_form": assign_form,
             "can_assign": manager and application.state in ASSIGNABLE,
             "payments": application.payments.all(),
-            "paid": sum((p.amount for p in application.payments.all()), start=Decimal(0)),
+            "paid": paid_total(application),
             "report": report if report is not None and (manager or APPLICANT in kinds) else None,
             "report_open": APPLICANT in kinds and application.state in REPORTABLE,
         },
@@ -216,12 +216,16 @@ def section_view(request: AuthenticatedHttpRequest, pk: int, section: str) -> Ht
             except ApplicationConflict:
                 conflict = True
                 current = Application.objects.values_list("version", flat=True).get(pk=application.pk)
-                form = _rebound(form_class, request, application, current)
+                form = rebind_with_version(
+                    lambda data: form_class(data, application=application), request.POST, version=current
+                )
             else:
                 if not problems:
                     messages.success(request, f"Your answers to “{titles[section]}” have been saved")
                     return redirect(application.get_absolute_url())
-                form = _rebound(form_class, request, application, application.version)
+                form = rebind_with_version(
+                    lambda data: form_class(data, application=application), request.POST, version=application.version
+                )
                 for name, message in problems.items():
                     form.add_error(name if name in form.fields else None, message)
     else:
@@ -232,17 +236,6 @@ def section_view(request: AuthenticatedHttpRequest, pk: int, section: str) -> Ht
         template,
         {"application": application, "form": form, "title": titles[section], "conflict": conflict},
     )
-
-
-def _rebound(
-    form_class: type[SectionForm], request: HttpRequest, application: Application, version: int
-) -> SectionForm:
-    """The user's answers as typed, carrying the version they are now looking at."""
-    data = request.POST.copy()
-    data["version"] = str(version)
-    form = form_class(data, application=application)
-    form.is_valid()
-    return form
 
 
 def _check_page(
@@ -384,12 +377,18 @@ def _documents_page(request: AuthenticatedHttpRequest, application: Application,
             except ApplicationConflict:
                 conflict = True
                 current = Application.objects.values_list("version", flat=True).get(pk=application.pk)
-                completion = _rebound(DocumentsSectionForm, request, application, current)
+                completion = rebind_with_version(
+                    lambda data: DocumentsSectionForm(data, application=application), request.POST, version=current
+                )
             else:
                 if not problems:
                     messages.success(request, f"Your answers to “{title}” have been saved")
                     return redirect(application.get_absolute_url())
-                completion = _rebound(DocumentsSectionForm, request, application, application.version)
+                completion = rebind_with_version(
+                    lambda data: DocumentsSectionForm(data, application=application),
+                    request.POST,
+                    version=application.version,
+                )
                 for message in problems.values():
                     completion.add_error(None, message)
         failed = completion

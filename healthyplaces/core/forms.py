@@ -9,18 +9,20 @@ the user typed and explain exactly what is wrong.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
+from django.http import QueryDict
 from django.template import TemplateDoesNotExist
 from django.utils.datastructures import MultiValueDict
 from django.utils.functional import cached_property
 
 DATE_PARTS: tuple[str, ...] = ("day", "month", "year")
+F = TypeVar("F", bound=forms.BaseForm)
 
 
 def _decompress_date(value: Any) -> list[str | None]:
@@ -198,6 +200,27 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, error)
+
+
+def rebind_with_version(
+    make_form: Callable[[QueryDict], F],
+    data: QueryDict,
+    *,
+    version: int,
+    errors: Mapping[str, Any] | None = None,
+) -> F:
+    """The answers as typed, bound to a new form that carries the version now saved, so that the
+    next save is made against what is there (after a conflict, a deliberate choice to overwrite it)
+    rather than being refused again. ``errors`` are the first form's, kept on the new one; one about
+    the version is dropped, since the version it was about has been replaced."""
+    rebound = data.copy()
+    rebound["version"] = str(version)
+    form = make_form(rebound)
+    form.is_valid()
+    for name, messages in (errors or {}).items():
+        if name != "version":
+            form.add_error(name if name in form.fields else None, messages)
+    return form
 
 
 # Keys are 64-bit integers in both databases; SQLite's driver raises OverflowError, not a

@@ -2,8 +2,9 @@ import datetime
 
 import pytest
 from django import forms
+from django.http import QueryDict
 
-from healthyplaces.core.forms import GovukDateField
+from healthyplaces.core.forms import GovukDateField, rebind_with_version
 
 
 class DateForm(forms.Form):
@@ -58,3 +59,25 @@ def test_an_invalid_date_is_shown_again_as_typed_with_errors_on_the_fieldset():
     assert "govuk-form-group--error" in html
     assert "govuk-input--error" in html
     assert "Start date must be a real date" in html
+
+
+class VersionedForm(forms.Form):
+    name = forms.CharField()
+    version = forms.IntegerField()
+
+
+def test_a_rebound_form_keeps_the_answers_and_errors_but_carries_the_version_now_saved():
+    posted = QueryDict(mutable=True)
+    posted.update({"name": "Hall", "version": "3"})
+    first = VersionedForm(posted)
+    assert first.is_valid()
+    first.add_error("name", "That name is taken")
+    first.add_error("version", "Stale")
+    first.add_error(None, "Not saved")
+
+    form = rebind_with_version(VersionedForm, posted, version=5, errors=first.errors)
+
+    assert form.data["name"] == "Hall"
+    assert form["version"].value() == "5"
+    assert posted["version"] == "3"  # what was posted is left as it was
+    assert form.errors == {"name": ["That name is taken"], "__all__": ["Not saved"]}

@@ -20,6 +20,7 @@ from funding.services import (
     application_transition,
     assessment_reminders_queue,
     grant_report_save,
+    grant_report_send,
     report_reminders_queue,
 )
 from funding.tasks import send_assessment_reminders, send_report_reminders
@@ -449,6 +450,43 @@ def test_two_members_saving_the_report_from_the_same_version_the_second_is_refus
 
     report = GrantReport.objects.get(application=due)
     assert (report.what_happened, report.version) == ("First", 2)
+
+
+def test_a_send_the_workflow_refuses_leaves_the_report_as_it_was(people, grant):
+    paid = in_state(grant, State.PAID)  # a report may be drafted now, but is sent only once asked for
+    fridge, signs = lines(paid)
+
+    def answers(text):
+        return ReportAnswers(
+            what_happened=text,
+            people_reached=40,
+            spend_notes="",
+            story="",
+            spend={fridge.pk: Decimal("340"), signs.pk: Decimal("150")},
+        )
+
+    grant_report_save(actor=people["applicant"], application=paid, answers=answers("Draft"), expected_version=1)
+
+    with pytest.raises(ValidationError):
+        grant_report_send(actor=people["applicant"], application=paid, answers=answers("Final"), expected_version=2)
+
+    report = GrantReport.objects.get(application=paid)
+    assert (report.what_happened, report.version, report.submitted_at) == ("Draft", 2, None)
+    assert Application.objects.get(pk=paid.pk).state == State.PAID
+
+
+def test_a_first_report_whose_send_is_refused_goes_back_to_the_page_unsaved(client, people, grant):
+    paid = in_state(grant, State.PAID)
+    _fridge, signs = lines(paid)
+    client.force_login(people["applicant"])
+
+    response = client.post(report_url(paid), report_answers(paid, action="send", **{f"spent_{signs.pk}": "150"}))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "We bought a fridge for the community centre" in page
+    assert 'name="version" value="1"' in page
+    assert not GrantReport.objects.exists()
 
 
 def test_a_report_saved_by_another_member_meanwhile_is_a_conflict_on_the_page(client, people, due):
