@@ -10,7 +10,7 @@ from actions.models import Action
 from actions.permissions import can_update_action
 from actions.selectors import (
     action_list,
-    action_loop,
+    action_loop_for_page,
     action_public_list,
     action_timeline,
     action_updates_since,
@@ -55,7 +55,7 @@ def action_detail_view(request: AuthenticatedHttpRequest, number: int) -> HttpRe
             "older_than": timeline.older_than,
             "newer": before.isdigit(),
             "can_update": can_update_action(user, action),
-            "closed_loop": action_loop(action=action),
+            "closed_loop": action_loop_for_page(action=action),
         },
     )
 

@@ -395,3 +395,24 @@ def test_the_action_page_lists_the_twenty_most_recent_insights_and_links_to_the_
 
     assert [int(day) for day in re.findall(r"Heard on day (\d+)<", page)] == list(range(25, 5, -1))
     assert f'href="/insights/?action={led_action.pk}"' in page
+
+
+def test_the_action_page_shows_what_changed_in_its_loop_on_the_next_request(client, officer, led_action):
+    from tests.insights.factories import InsightFactory
+
+    InsightFactory(title="Heard first", heard_on=datetime.date(2026, 10, 1)).actions.add(led_action)
+    client.force_login(officer)
+    url = reverse("actions:detail", kwargs={"number": 9})
+    first = client.get(url).content.decode()
+
+    # The loop is cached; linking another insight, or a response published without the
+    # services, shows at once all the same.
+    later = InsightFactory(title="Heard later", heard_on=datetime.date(2026, 10, 2))
+    later.actions.add(led_action)
+    type(later).objects.filter(pk=later.pk).update(response="We fixed the lights.", response_published=True)
+    second = client.get(url).content.decode()
+
+    assert "Heard first" in first
+    assert "Heard later" not in first
+    assert "Heard later" in second
+    assert "<strong>We did:</strong> We fixed the lights." in second
