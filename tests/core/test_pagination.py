@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.paginator import Paginator
+from django.db.models import Count, F
 
 from healthyplaces.core.pagination import KeysFirstPaginator
 from insights.models import Insight
@@ -42,6 +43,27 @@ def test_the_same_page_as_django(insights, number, django_assert_max_num_queries
     assert keys_first.number == django_page.number
     assert keys_first.paginator.count == django_page.paginator.count == 11
     assert keys_first.paginator.num_pages == 3
+
+
+ORDERINGS = {
+    "the model's own": lambda: Insight.objects.all(),
+    "a field, ascending": lambda: Insight.objects.order_by("title"),
+    "an annotation": lambda: Insight.objects.annotate(n_themes=Count("themes")).order_by("-n_themes", "pk"),
+    "empty values last": lambda: Insight.objects.order_by(F("people_count").desc(nulls_last=True), "-pk"),
+    "a related field": lambda: Insight.objects.order_by("ward__name", "pk"),
+}
+
+
+@pytest.mark.parametrize("ordering", ORDERINGS.values(), ids=ORDERINGS.keys())
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_every_kind_of_ordering_pages_as_django_does(insights, ordering, number):
+    for n, insight in enumerate(insights):
+        insight.people_count = n if n % 4 else None
+        insight.save()
+    django_page, keys_first = both(ordering(), number)
+
+    assert [row.pk for row in keys_first] == [row.pk for row in django_page]
+    assert keys_first.paginator.count == 11
 
 
 def test_a_page_in_range_costs_two_queries(insights, django_assert_num_queries):
