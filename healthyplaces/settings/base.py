@@ -192,7 +192,13 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            # Django's default of 300 files would cull the cached reads' generations
+            # (healthyplaces/core/generations.py) as fast as they are made.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
     )
 }
 
