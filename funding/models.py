@@ -137,6 +137,9 @@ class Application(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-pk")
+        # The applications list shows the most recently changed first: without this, every one of
+        # 5,000 applications was joined and sorted to show 25.
+        indexes = (models.Index(fields=("-updated_at", "-id"), name="funding_application_recent"),)
         permissions = (
             ("manage_applications", "Can check eligibility, assign assessors and record decisions"),
             ("assess_application", "Can score the applications assigned to them"),
