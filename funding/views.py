@@ -1,7 +1,9 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -201,33 +203,11 @@ def section_view(request: AuthenticatedHttpRequest, pk: int, section: str) -> Ht
     form_class = SECTION_FORMS[section]
     conflict = False
     if request.method == "POST":
-        form = form_class(request.POST, application=application)
-        if form.is_valid():
-            try:
-                problems = application_save_section(
-                    actor=request.user,
-                    application=application,
-                    section=section,
-                    values=form.values(),
-                    completed=form.cleaned_data["completed"] == "yes",
-                    expected_version=form.cleaned_data["version"],
-                    budget_lines=form.budget_lines(),
-                )
-            except ApplicationConflict:
-                conflict = True
-                current = Application.objects.values_list("version", flat=True).get(pk=application.pk)
-                form = rebind_with_version(
-                    lambda data: form_class(data, application=application), request.POST, version=current
-                )
-            else:
-                if not problems:
-                    messages.success(request, f"Your answers to “{titles[section]}” have been saved")
-                    return redirect(application.get_absolute_url())
-                form = rebind_with_version(
-                    lambda data: form_class(data, application=application), request.POST, version=application.version
-                )
-                for name, message in problems.items():
-                    form.add_error(name if name in form.fields else None, message)
+        saved, form, conflict = _save_section(
+            request, application, section, titles[section], lambda data: form_class(data, application=application)
+        )
+        if saved is not None:
+            return saved
     else:
         form = form_class(initial=form_class.initial_for(application, section), application=application)
     template = "funding/section_budget.html" if isinstance(form, BudgetSectionForm) else "funding/section.html"
@@ -236,6 +216,41 @@ def section_view(request: AuthenticatedHttpRequest, pk: int, section: str) -> Ht
         template,
         {"application": application, "form": form, "title": titles[section], "conflict": conflict},
     )
+
+
+def _save_section(
+    request: AuthenticatedHttpRequest,
+    application: Application,
+    section: str,
+    title: str,
+    make_form: Callable[[QueryDict], SectionForm],
+) -> tuple[HttpResponse | None, SectionForm, bool]:
+    """Save a section's posted answers. Returns the redirect when they are saved and complete
+    enough; otherwise None, the form to show again (the answers as typed, the version now saved
+    and each problem) and whether another member's save got there first."""
+    form = make_form(request.POST)
+    if not form.is_valid():
+        return None, form, False
+    try:
+        problems = application_save_section(
+            actor=request.user,
+            application=application,
+            section=section,
+            values=form.values(),
+            completed=form.cleaned_data["completed"] == "yes",
+            expected_version=form.cleaned_data["version"],
+            budget_lines=form.budget_lines(),
+        )
+    except ApplicationConflict:
+        current = Application.objects.values_list("version", flat=True).get(pk=application.pk)
+        return None, rebind_with_version(make_form, request.POST, version=current), True
+    if not problems:
+        messages.success(request, f"Your answers to “{title}” have been saved")
+        return redirect(application.get_absolute_url()), form, False
+    form = rebind_with_version(make_form, request.POST, version=application.version)
+    for name, message in problems.items():
+        form.add_error(name if name in form.fields else None, message)
+    return None, form, False
 
 
 def _check_page(
@@ -363,34 +378,11 @@ def _documents_page(request: AuthenticatedHttpRequest, application: Application,
                 return redirect(here)
         failed = upload
     elif request.method == "POST":
-        completion = DocumentsSectionForm(request.POST, application=application)
-        if completion.is_valid():
-            try:
-                problems = application_save_section(
-                    actor=request.user,
-                    application=application,
-                    section="documents",
-                    values={},
-                    completed=completion.cleaned_data["completed"] == "yes",
-                    expected_version=completion.cleaned_data["version"],
-                )
-            except ApplicationConflict:
-                conflict = True
-                current = Application.objects.values_list("version", flat=True).get(pk=application.pk)
-                completion = rebind_with_version(
-                    lambda data: DocumentsSectionForm(data, application=application), request.POST, version=current
-                )
-            else:
-                if not problems:
-                    messages.success(request, f"Your answers to “{title}” have been saved")
-                    return redirect(application.get_absolute_url())
-                completion = rebind_with_version(
-                    lambda data: DocumentsSectionForm(data, application=application),
-                    request.POST,
-                    version=application.version,
-                )
-                for message in problems.values():
-                    completion.add_error(None, message)
+        saved, completion, conflict = _save_section(
+            request, application, "documents", title, lambda data: DocumentsSectionForm(data, application=application)
+        )
+        if saved is not None:
+            return saved
         failed = completion
     return render(
         request,
