@@ -118,9 +118,14 @@ def milestones_due(*, today: datetime.date) -> list[MilestoneRow]:
     ]
 
 
+def _aggregate(queryset: QuerySet[Any], function: str, field: str, output_field: Any = None) -> Subquery:
+    """A correlated aggregate of the queryset's rows: Func, not an aggregate, so no GROUP BY."""
+    result = Func(F(field), function=function, output_field=output_field)
+    return Subquery(queryset.order_by().annotate(result=result).values("result"))
+
+
 def _count(queryset: QuerySet[Any]) -> Subquery:
-    """A correlated COUNT of the queryset's rows: Func, not an aggregate, so no GROUP BY."""
-    return Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
+    return _aggregate(queryset, "COUNT", "pk")
 
 
 def loop_figures() -> list[LoopRow]:
@@ -224,21 +229,13 @@ class WardFigures:
     reach: dict[str, dict[int, int]]
 
 
-def _sum(queryset: QuerySet[Any], field: str) -> Subquery:
-    """A correlated SUM of one column of the queryset's rows, like _count."""
-    return Subquery(
-        queryset.order_by().annotate(total=Func(F(field), function="SUM", output_field=DecimalField())).values("total")
-    )
-
-
 def ward_figures() -> WardFigures:
     """One query: each ward, its decile, and every per-ward figure as a correlated subquery over
     indexed keys (a grant working in several wards counts in full in each of them)."""
     sources = reach_sources()
-    awarded_grants = Application.objects.filter(state__in=AWARDED, wards=OuterRef("pk"))
     rows = Ward.objects.values("pk", "name", "deprivation__decile").annotate(
-        awarded=_sum(awarded_grants, "amount_awarded"),
-        paid=_sum(Payment.objects.filter(application__wards=OuterRef("pk")), "amount"),
+        awarded=_aggregate(grants_in_ward(), "SUM", "amount_awarded", DecimalField()),
+        paid=_aggregate(Payment.objects.filter(application__wards=OuterRef("pk")), "SUM", "amount", DecimalField()),
         **{f"reach_{source.key}": Coalesce(_count(source.rows_in_ward()), 0) for source in sources},
     )
     wards, awarded, paid = [], {}, {}
