@@ -108,10 +108,12 @@ def generations(*, apps: Iterable[str] = (), tables: Iterable[str] = ()) -> str:
     (one round trip to the cache). A name never written since the cache was emptied gets a fresh one."""
     keys = [PREFIX + f"app:{app}" for app in apps] + [PREFIX + f"table:{table}" for table in tables]
     found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
+    missing = [key for key in keys if key not in found]
+    if missing:
+        # add() leaves a generation another process has just made; reading back takes theirs.
+        for key in missing:
             cache.add(key, uuid.uuid4().hex, timeout=None)
-            found[key] = cache.get(key)
+        found.update(cache.get_many(missing))
     # One digest however many names, so keys stay short enough for any cache server.
     return hashlib.sha256("-".join(str(found[key]) for key in keys).encode()).hexdigest()[:32]
 
