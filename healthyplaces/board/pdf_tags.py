@@ -7,7 +7,9 @@ WeasyPrint 70 (pinned below 71 in pyproject.toml) tags headings, lists, tables a
   leaves out of the tree (its comment: they could be tagged as Artifact, but only in PDF 2.0), so
   a reader following the content meets the page number in the middle of a table;
 - a table that breaks across pages becomes one Table element per page, its header row tagged again
-  on each page, so a screen reader announces several tables and reads the headers as data rows.
+  on each page, so a screen reader announces several tables and reads the headers as data rows;
+- the TDs' /Headers name their TH by /ID, but no IDTree maps those ids to the elements, which
+  PDF 1.7 (14.7.2) requires for them to be found.
 
 `finish_tags` is WeasyPrint's own finisher hook (write_pdf(finisher=...)): it runs on the pydyf
 objects after tagging and before they are written, so the pack needs no second PDF library at run
@@ -36,7 +38,8 @@ def finish_tags(document: Any, pdf: Any) -> None:
             # As WeasyPrint links the TDs' /Headers: scope="row" is a row header, any other a column's.
             cell.mark["A"]["Scope"] = "/Row" if cell.element.get("scope") == "row" else "/Column"
     _join_split_tables(pdf, cells)
-    _unreachable_content_as_artifacts(pdf)
+    in_tree = _unreachable_content_as_artifacts(pdf)
+    _id_tree(pdf, in_tree)
 
 
 def _object(pdf: Any, reference: bytes) -> Any:
@@ -129,9 +132,10 @@ def _reachable(pdf: Any, element: Any, found: set[int]) -> set[int]:
     return found
 
 
-def _unreachable_content_as_artifacts(pdf: Any) -> None:
+def _unreachable_content_as_artifacts(pdf: Any) -> set[int]:
     """Marked content whose structure element is not in the tree becomes an Artifact: its MCID
-    leaves the content stream and the parent tree, which PDF/UA-1 requires of page furniture."""
+    leaves the content stream and the parent tree, which PDF/UA-1 requires of page furniture.
+    Returns the object numbers of the elements in the tree."""
     root = _object(pdf, pdf.catalog["StructTreeRoot"])
     in_tree = _reachable(pdf, root, set())
     numbers = _object(pdf, root["ParentTree"])["Nums"]
@@ -146,3 +150,19 @@ def _unreachable_content_as_artifacts(pdf: Any) -> None:
             if isinstance(item, pydyf.Dictionary) and item.get("MCID") in outside and content[position + 1] == b"BDC":
                 by_mcid[item["MCID"]] = "null"
                 content[position - 1], content[position] = "/Artifact", PAGINATION
+    return in_tree
+
+
+def _id_tree(pdf: Any, in_tree: set[int]) -> None:
+    """The structure tree root's IDTree: each element id in the tree, in key order as a name tree
+    keeps them, with its element (a header row that left the tree takes its ids with it)."""
+    named = sorted(
+        (element["ID"].string, element.reference)
+        for number in in_tree
+        if isinstance(element := pdf.objects[number], pydyf.Dictionary) and "ID" in element
+    )
+    names = pydyf.Array()
+    for key, reference in named:
+        names.extend((pydyf.String(key), reference))
+    root = _object(pdf, pdf.catalog["StructTreeRoot"])
+    root["IDTree"] = pydyf.Dictionary({"Names": names})

@@ -115,7 +115,7 @@ def test_every_table_header_cell_has_its_scope(pack):
 
 
 def test_a_table_broken_across_pages_is_one_table_with_its_caption_and_one_header_row(pack):
-    _, tree, figures = pack
+    pdf, tree, figures = pack
     tables = [element for element in tree.walk() if element.role == "/Table"]
     charts_with_rows = [chart for chart in figures.charts.values() if chart.rows]
 
@@ -129,10 +129,14 @@ def test_a_table_broken_across_pages_is_one_table_with_its_caption_and_one_heade
     assert len(tables) == 1 + len(charts_with_rows)
     broken = [table for table in tables if len({row.page for row in table.rows()}) > 1]
     assert len(broken) >= 3
-    # Each data cell names headers that are in the tree (those of the first page, for a later page's rows).
-    ids = {bytes(element.node.ID) for element in tree.walk() if "/ID" in element.node}
+    # Each data cell names its headers by ids the IDTree finds, the first page's for a later page's
+    # rows, and each id names a TH in the tree.
+    names = pdf.Root.StructTreeRoot.IDTree.Names
+    by_id = {bytes(names[i]): names[i + 1].objgen for i in range(0, len(names), 2)}
+    headers = {element.node.objgen for element in tree.walk() if element.role == "/TH"}
+    assert set(by_id.values()) == headers
     for cell in (element for element in tree.walk() if element.role == "/TD"):
-        assert {bytes(header) for header in cell.node.A.Headers} <= ids
+        assert {by_id[bytes(header)] for header in cell.node.A.Headers} <= headers
     # Both ward tables (48 wards) keep every row, each page's rows in page order.
     ward_tables = [table for table in tables if len(table.kids[2].rows()) == 48]
     assert len(ward_tables) == 2
