@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 
 from healthyplaces.board.models import BoardSnapshot
+from healthyplaces.board.pdf_tags import finish_tags
 from healthyplaces.board.selectors import snapshot_actions, snapshot_figures
 from insights.exports import safe_cell
 
@@ -36,7 +37,7 @@ def pack_pdf(snapshot: BoardSnapshot) -> bytes:
     if not isinstance(stylesheet, str):
         raise FileNotFoundError(STYLESHEET)
     pdf = HTML(string=html, base_url=str(Path(stylesheet).parent)).write_pdf(
-        stylesheets=[CSS(filename=stylesheet)], pdf_variant="pdf/ua-1"
+        stylesheets=[CSS(filename=stylesheet)], pdf_variant="pdf/ua-1", finisher=finish_tags
     )
     return bytes(pdf)
 

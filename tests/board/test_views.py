@@ -109,6 +109,9 @@ def test_the_dashboard_shows_the_hand_counted_figures(client, board_member, worl
     assert "fewer than 5" in page
     # Each chart: a figure with an SVG named by its title and summary, a table and a CSV link.
     assert page.count('role="img" aria-labelledby="chart-') == 7
+    # The same drawing as the board pack's, whole and without the pack's <title> (read twice here).
+    assert page.count('viewBox="0 0 760 ') == 7
+    assert page.count("<title>") == 1
     assert page.count("app-chart__table") == 7
     assert reverse("board:chart_csv", kwargs={"key": "reach_wards"}) in page
     assert "style=" not in page
