@@ -4,6 +4,7 @@ project); unknown numbers are left out rather than null; no one's name is in it;
 UUIDs stored on the rows; the list endpoints page as the profile says, at a constant number of
 queries; and the old JSON file redirects to the API."""
 
+import datetime
 import json
 import re
 import uuid
@@ -18,6 +19,7 @@ from django.urls import reverse
 from connectors.models import Activity, Place
 from connectors.open_referral import MAX_PER_PAGE
 from healthyplaces.accounts.models import Organisation
+from healthyplaces.demo.dataset import Sizes, dataset_generate
 from tests.conftest import require
 from tests.connectors.factories import ActivityFactory, ConnectorFactory, ConversationFactory, PlaceFactory
 from tests.factories import OrganisationFactory, UserFactory
@@ -29,6 +31,7 @@ PAGE_FIELDS = ("total_items", "total_pages", "page_number", "size", "first_page"
 # The profile's OpenAPI file names its schemas by these URLs; the same files are here.
 UPSTREAM = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/compiled/"
 OPENAPI_URI = "urn:healthyplaces:oruk-openapi"
+SMALL = Sizes(years=1, users=40, wards=6, insights=50, rounds=2, applications=20, connectors=30, conversations=20)
 
 
 # --- the profile's schemas, read from the shared folder ---------------------------------------------
@@ -364,6 +367,34 @@ def test_the_api_is_read_only(client, directory):
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
     assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_generated_dataset_validates_whatever_its_places_lack(client, validate):
+    """The benchmark dataset's places vary as real ones do: with and without a street address and
+    a position. Every page and every record made from them validates, with no nulls."""
+    dataset_generate(sizes=SMALL, today=datetime.date(2026, 11, 26))
+    published = Place.objects.filter(activities__isnull=False)
+    assert published.filter(address="", latitude__isnull=False).exists()  # no street address
+    assert published.filter(address="", latitude__isnull=True).exists()  # nor a position
+    assert published.exclude(address="").filter(latitude__isnull=True).exists()  # no position
+    assert published.exclude(address="").filter(latitude__isnull=False).exists()  # both
+
+    for kind, name in [
+        ("services", "open_referral_services"),
+        ("service_at_locations", "open_referral_service_at_locations"),
+        ("organizations", "open_referral_organizations"),
+    ]:
+        page = get(client, name, params={"per_page": MAX_PER_PAGE})
+        assert page["total_items"] == len(page["contents"]) > 0
+        assert validate(kind, page) == [], kind
+        assert nulls(page) == [], kind
+    for activity in Activity.objects.all():
+        service = get(client, "open_referral_service", record_id=activity.uuid)
+        assert validate("service", service) == [], activity.pk
+        assert nulls(service) == []
+    for organisation in Organisation.objects.filter(activities__isnull=False).distinct():
+        organization = get(client, "open_referral_organization", record_id=organisation.uuid)
+        assert validate("organization", organization) == [], organisation.pk
 
 
 # --- pages ------------------------------------------------------------------------------------------
