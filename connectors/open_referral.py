@@ -11,7 +11,9 @@ stored UUID (uuid5), which keeps them as stable as the place's.
 
 Field names, required fields and the page object follow the profile's compiled schemas and
 OpenAPI file (see OPENREFERRAL-UK-SOURCE.md in the shared reference folder); an unknown value is
-left out, never written as null."""
+left out, never written as null. /organizations and /organizations/{id} are HSDS 3.0's: the UK
+profile's OpenAPI file removes them (a profile's null deletes a path), but its compiled
+organization schemas remain, and each response follows them."""
 
 import math
 import uuid

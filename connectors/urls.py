@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.generic import RedirectView
 
 from connectors import views
 
@@ -27,12 +26,7 @@ urlpatterns = [
         views.open_referral_organization_view,
         name="open_referral_organization",
     ),
-    # The old single-file export, which no Open Referral reader could use, now points at the API.
-    path(
-        "connectors/open-referral.json",
-        RedirectView.as_view(pattern_name="connectors:open_referral", permanent=True),
-        name="open_referral_json",
-    ),
+    path("connectors/open-referral.json", views.open_referral_moved_view, name="open_referral_json"),
     path("connectors/", views.coverage_view, name="coverage"),
     path("connectors/places/", views.place_list_view, name="places"),
     path("connectors/places/add/", views.place_add_view, name="place_add"),

@@ -137,8 +137,7 @@ EXPECTATIONS: dict[str, dict[str, int | str]] = {
     "board:freeze": signed_in(ADMIN_ONLY),
     "board:deprivation": signed_in(ADMIN_ONLY),
     # The connector network. Places and activities hold no personal data, so the Open Referral
-    # export is public.
-    # The Open Referral UK API is public open data; the old single-file export points at it.
+    # UK API is public; the old single-file export moved permanently to its root.
     "connectors:open_referral": everyone(),
     "connectors:open_referral_services": everyone(),
     "connectors:open_referral_service": everyone(),

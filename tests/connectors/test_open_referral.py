@@ -361,8 +361,10 @@ def test_an_unknown_or_malformed_id_is_a_json_404(client, directory):
     get(client, "open_referral_organization", record_id=quiet.uuid, expect=404)
 
 
-def test_the_api_is_read_only(client, directory):
-    response = client.post(reverse("connectors:open_referral_services"))
+def test_the_api_is_read_only(directory):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(reverse("connectors:open_referral_services"))
 
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
@@ -489,6 +491,7 @@ def test_the_old_json_file_moved_permanently_to_the_api(client):
 
     assert response.status_code == 301
     assert response["Location"] == reverse("connectors:open_referral") == "/open-referral/"
+    assert response["Access-Control-Allow-Origin"] == "*"
 
 
 def test_the_coverage_page_links_to_the_api(client, make_user):
