@@ -246,3 +246,38 @@ def full_organization_record(organisation: Organisation) -> Record:
         activity.organisation = organisation  # already in hand: no query per service
         services.append(full_service_record(activity, with_organization=False))
     return organization_record(organisation) | {"organization_identifiers": [], "attributes": [], "services": services}
+
+
+# --- the three collections, each as a page and by id --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Collection:
+    rows: Callable[[], QuerySet[Any]]
+    item: Callable[[Any], Record]  # an item of a page
+    get: Callable[[str], Any]  # one row by its id, or 404
+    full: Callable[[Any], Record]  # the row by itself, fully nested
+
+
+COLLECTIONS = {
+    "services": Collection(published_services, service_record, get_published_service, full_service_record),
+    "service_at_locations": Collection(
+        published_services,
+        service_at_location_record,
+        get_published_service_at_location,
+        full_service_at_location_record,
+    ),
+    "organizations": Collection(
+        published_organisations, organization_record, get_published_organisation, full_organization_record
+    ),
+}
+
+
+def collection_page(collection: str, params: Mapping[str, str]) -> Record:
+    found = COLLECTIONS[collection]
+    return paged(found.rows(), page_request(params), found.item)
+
+
+def collection_record(collection: str, record_id: str) -> Record:
+    found = COLLECTIONS[collection]
+    return found.full(found.get(record_id))

@@ -406,33 +406,15 @@ def open_referral_view(request: HttpRequest) -> dict[str, Any]:
 
 
 @_oruk_endpoint
-def open_referral_services_view(request: HttpRequest) -> dict[str, Any]:
-    return oruk.paged(oruk.published_services(), oruk.page_request(request.GET), oruk.service_record)
+def open_referral_page_view(request: HttpRequest, collection: str) -> dict[str, Any]:
+    """A page of services, service_at_locations or organizations (`collection`, set by the URL)."""
+    return oruk.collection_page(collection, request.GET)
 
 
 @_oruk_endpoint
-def open_referral_service_view(request: HttpRequest, record_id: str) -> dict[str, Any]:
-    return oruk.full_service_record(oruk.get_published_service(record_id))
-
-
-@_oruk_endpoint
-def open_referral_service_at_locations_view(request: HttpRequest) -> dict[str, Any]:
-    return oruk.paged(oruk.published_services(), oruk.page_request(request.GET), oruk.service_at_location_record)
-
-
-@_oruk_endpoint
-def open_referral_service_at_location_view(request: HttpRequest, record_id: str) -> dict[str, Any]:
-    return oruk.full_service_at_location_record(oruk.get_published_service_at_location(record_id))
-
-
-@_oruk_endpoint
-def open_referral_organizations_view(request: HttpRequest) -> dict[str, Any]:
-    return oruk.paged(oruk.published_organisations(), oruk.page_request(request.GET), oruk.organization_record)
-
-
-@_oruk_endpoint
-def open_referral_organization_view(request: HttpRequest, record_id: str) -> dict[str, Any]:
-    return oruk.full_organization_record(oruk.get_published_organisation(record_id))
+def open_referral_record_view(request: HttpRequest, collection: str, record_id: str) -> dict[str, Any]:
+    """One service, service_at_location or organization, fully nested."""
+    return oruk.collection_record(collection, record_id)
 
 
 # --- the community forum --------------------------------------------------------------------------

@@ -15,6 +15,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from connectors.models import Activity, Place
 from connectors.open_referral import MAX_PER_PAGE
@@ -443,6 +446,20 @@ def test_a_bad_page_request_is_a_json_400(client):
     for params in ({"page": "0"}, {"page": "two"}, {"per_page": "-1"}, {"per_page": "1.5"}):
         answer = get(client, "open_referral_services", params=params, expect=400)
         assert set(answer) == {"detail"}
+
+
+@hypothesis_settings(max_examples=150, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    page=st.one_of(st.text(max_size=30), st.integers().map(str)), per_page=st.one_of(st.text(), st.integers().map(str))
+)
+def test_no_page_request_is_a_server_error(client, page, per_page):
+    """Malformed and extreme page and per_page values (huge numbers, negatives, other scripts'
+    digits, control characters) are answered 200 or 400, never a server error."""
+    response = client.get(reverse("connectors:open_referral_services"), {"page": page, "per_page": per_page})
+
+    assert response.status_code in (200, 400)
+    assert response["Access-Control-Allow-Origin"] == "*"
+    json.loads(response.content)
 
 
 def test_per_page_is_capped(client):
