@@ -1,13 +1,25 @@
 """The admin site is where programme admins record the activities groups run at places (what the
-Open Referral UK export publishes) and correct anything else; the portal's own pages do the rest."""
+Open Referral UK API publishes) and correct anything else; the portal's own pages do the rest."""
 
+from django import forms
 from django.contrib import admin
 
+from connectors.forms import NO_PERSONAL_DATA
 from connectors.models import Activity, CheckIn, Connector, ForumMember, MentoringPair, Place
+
+PUBLISHED = "Published as open data (Open Referral UK). " + NO_PERSONAL_DATA
+
+
+class ActivityAdminForm(forms.ModelForm[Activity]):
+    class Meta:
+        model = Activity
+        fields = ("organisation", "place", "name", "description", "status")
+        help_texts = {"name": PUBLISHED, "description": PUBLISHED}
 
 
 class ActivityInline(admin.TabularInline[Activity, Place]):
     model = Activity
+    form = ActivityAdminForm
     extra = 1
 
 
@@ -22,6 +34,7 @@ class PlaceAdmin(admin.ModelAdmin[Place]):
 
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin[Activity]):
+    form = ActivityAdminForm
     list_display = ("name", "organisation", "place", "status")
     list_filter = ("status",)
     search_fields = ("name", "organisation__name", "place__name")

@@ -2,6 +2,7 @@
 where people meet, the conversations held there, the community forum and mentoring pairs."""
 
 from decimal import Decimal
+from uuid import uuid4
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -37,6 +38,8 @@ class Place(models.Model):
     """A venue or community asset where people meet. The ward is optional only because places
     carried over from the insights bank's free text may not have one; the forms require it."""
 
+    # Its Open Referral UK location id: stored, so it never changes when a setting does.
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
     kind = models.CharField("type of place", max_length=20, choices=PlaceKind.choices, default=PlaceKind.OTHER)
     ward = models.ForeignKey(Ward, on_delete=models.PROTECT, null=True, blank=True, related_name="places")
@@ -141,6 +144,10 @@ class Activity(models.Model):
         ACTIVE = "active", "Active"
         INACTIVE = "inactive", "Inactive"
 
+    # Its Open Referral UK ids, as a service and as that service's link to its place (a
+    # service_at_location): stored, so they never change when a setting does.
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    service_at_location_uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="activities")
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="activities")
     name = models.CharField(max_length=200)

@@ -1,89 +1,283 @@
-"""Places and the activities groups run there, shaped as Open Referral UK (HSDS UK profile)
-tables, for directories to reuse: organization, service, location, service_at_location, with
-physical_address and accessibility_for_disabilities for the places. Nothing about a person is in
-it: no connectors, no conversations, no one's name. Only places where a group runs an activity are
-listed: a place carried over from an insight's free text is never published by accident."""
+"""The Open Referral UK 3.0 API (HSDS 3.0, UK profile), read-only and public: the places where
+groups run activities, each activity as a service, and the groups as organizations, for
+directories to reuse. Nothing about a person is in it: no connectors, no conversations, no one's
+name. Only places where a group runs an activity are published, so a place carried over from an
+insight's free text never is by accident.
 
+Ids are the UUIDs stored on the rows (Organisation.uuid, Place.uuid, Activity.uuid and
+Activity.service_at_location_uuid), so they stay the same whatever the settings. A place's
+address and accessibility are not rows of their own: their ids are derived from the place's
+stored UUID (uuid5), which keeps them as stable as the place's.
+
+Field names, required fields and the page object follow the profile's compiled schemas and
+OpenAPI file (see OPENREFERRAL-UK-SOURCE.md in the shared reference folder); an unknown value is
+left out, never written as null. /organizations and /organizations/{id} are HSDS 3.0's: the UK
+profile's OpenAPI file removes them (a profile's null deletes a path), but its compiled
+organization schemas remain, and each response follows them."""
+
+import math
 import uuid
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
+from django.http import Http404
 
 from connectors.models import Activity, Place
 from healthyplaces.accounts.models import Organisation
 
-# Stable identifiers: ORUK ids are UUIDs, so each record's is derived from the portal's address
-# and its own key, and stays the same from one export to the next.
-NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "healthyplaces:open-referral")
+HSDS_VERSION = "3.0"
+PROFILE_URL = "https://github.com/OpenReferralUK/uk-profile"
+OPENAPI_URL = "https://raw.githubusercontent.com/OpenReferralUK/uk-profile/main/schema/openapi.json"
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 200
+
+M = TypeVar("M", bound=Model)
+Record = dict[str, Any]
 
 
-def oruk_id(kind: str, pk: int) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"{settings.SITE_URL}/{kind}/{pk}"))
+class BadPageRequest(ValueError):
+    """`page` or `per_page` is not a whole number of at least 1."""
 
 
-def _location(place: Place) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PageRequest:
+    number: int
+    per_page: int
+
+
+def page_request(params: Mapping[str, str]) -> PageRequest:
+    """The page asked for. A per_page above MAX_PER_PAGE gets MAX_PER_PAGE: the page object says
+    how many came (`size`) and how many pages there are at that size (`total_pages`)."""
+
+    def whole(name: str, default: int) -> int:
+        given = params.get(name)
+        if not given:
+            return default
+        try:
+            value = int(given)
+        except ValueError:
+            raise BadPageRequest(f"{name} must be a whole number") from None
+        if value < 1:
+            raise BadPageRequest(f"{name} must be 1 or more")
+        return value
+
+    return PageRequest(whole("page", 1), min(whole("per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE))
+
+
+def paged(queryset: QuerySet[M], request: PageRequest, record: Callable[[M], Record]) -> Record:
+    """The profile's page object (components.schemas.Page) around one page of records: two
+    queries, the count and the page, however many rows."""
+    total = queryset.count()
+    start = (request.number - 1) * request.per_page
+    contents = [record(row) for row in queryset[start : start + request.per_page]] if start < total else []
+    total_pages = math.ceil(total / request.per_page)
     return {
-        "id": oruk_id("location", place.pk),
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": request.number,
+        "size": len(contents),
+        "first_page": request.number == 1,
+        "last_page": request.number >= total_pages,
+        "empty": not contents,
+        "contents": contents,
+    }
+
+
+def api_details() -> Record:
+    return {"version": HSDS_VERSION, "profile": PROFILE_URL, "openapi_url": OPENAPI_URL}
+
+
+# --- what is published (reads) -----------------------------------------------------------------------
+
+
+def published_services() -> QuerySet[Activity]:
+    return Activity.objects.select_related("organisation", "place").order_by("name", "pk")
+
+
+def published_organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(Exists(Activity.objects.filter(organisation=OuterRef("pk")))).order_by(
+        "name", "pk"
+    )
+
+
+def _get(queryset: QuerySet[M], **lookup: Any) -> M:
+    """The row with this UUID, or 404; a malformed id is simply not found."""
+    try:
+        found = queryset.filter(**{key: uuid.UUID(str(value)) for key, value in lookup.items()}).first()
+    except ValueError:
+        found = None
+    if found is None:
+        raise Http404(f"No such {queryset.model._meta.verbose_name}")
+    return found
+
+
+def get_published_service(service_id: str) -> Activity:
+    return _get(published_services(), uuid=service_id)
+
+
+def get_published_service_at_location(link_id: str) -> Activity:
+    return _get(published_services(), service_at_location_uuid=link_id)
+
+
+def get_published_organisation(organization_id: str) -> Organisation:
+    activities = Prefetch("activities", queryset=Activity.objects.select_related("place").order_by("name", "pk"))
+    return _get(published_organisations().prefetch_related(activities), uuid=organization_id)
+
+
+# --- records ------------------------------------------------------------------------------------------
+
+
+def _optional(**fields: Any) -> Record:
+    """Unknown values are left out: HSDS reads a missing field as unknown, and its schemas reject
+    null for a number."""
+    return {name: value for name, value in fields.items() if value not in (None, "")}
+
+
+def organization_record(organisation: Organisation) -> Record:
+    return {"id": str(organisation.uuid), "name": organisation.name, "description": organisation.get_type_display()}
+
+
+def service_record(activity: Activity) -> Record:
+    """The service's own fields and its organization: an item of a page of /services."""
+    return {
+        "id": str(activity.uuid),
+        "organization_id": str(activity.organisation.uuid),
+        "name": activity.name,
+        **_optional(description=activity.description),
+        "status": activity.status,
+        "organization": organization_record(activity.organisation),
+    }
+
+
+def _address(place: Place) -> list[Record]:
+    """An HSDS address needs a first line, town, county, postcode and country. The places form
+    records the street address and postcode only, so the town and county are the area the portal
+    serves (OPEN_REFERRAL_AREA). A place with a postcode but no street address (a park, say) is
+    addressed by its name, as named premises are, so its postcode is kept; a place with neither
+    has no address record, and its coordinates (if any) say where it is."""
+    if not place.address.strip() and not place.postcode:
+        return []
+    lines = [line.strip() for line in place.address.splitlines() if line.strip()]
+    return [
+        {
+            "id": str(uuid.uuid5(place.uuid, "address")),
+            "location_id": str(place.uuid),
+            "address_1": ", ".join(lines) or place.name,
+            "city": settings.OPEN_REFERRAL_AREA,
+            "state_province": settings.OPEN_REFERRAL_AREA,
+            "postal_code": place.postcode,
+            "country": "GB",
+            "address_type": "physical",
+        }
+    ]
+
+
+def location_record(place: Place, *, full: bool) -> Record:
+    """A place as a physical location; `full` adds its address and accessibility."""
+    record = {
+        "id": str(place.uuid),
+        "location_type": "physical",
         "name": place.name,
         "description": place.get_kind_display(),
-        "latitude": float(place.latitude) if place.latitude is not None else None,
-        "longitude": float(place.longitude) if place.longitude is not None else None,
+        **_optional(
+            latitude=None if place.latitude is None else float(place.latitude),
+            longitude=None if place.longitude is None else float(place.longitude),
+        ),
+    }
+    if full:
+        record["addresses"] = _address(place)
+        record["accessibility"] = []
+        if place.accessibility.strip():
+            record["accessibility"].append(
+                {
+                    "id": str(uuid.uuid5(place.uuid, "accessibility")),
+                    "location_id": str(place.uuid),
+                    "description": place.accessibility,
+                }
+            )
+    return record
+
+
+def service_at_location_record(activity: Activity, *, full: bool = False) -> Record:
+    """An item of a page of /service_at_locations (the location without its address), or with
+    `full` the whole link: the location with its address and accessibility, and the service."""
+    record = {
+        "id": str(activity.service_at_location_uuid),
+        "service_id": str(activity.uuid),
+        "location_id": str(activity.place.uuid),
+        "location": location_record(activity.place, full=full),
+    }
+    if not full:
+        record["service"] = service_record(activity)
+    return record
+
+
+def full_service_record(activity: Activity, *, with_organization: bool = True) -> Record:
+    """/services/{id}: the service with its organization and where it runs. The portal records no
+    times for an activity (a place's opening hours are not when an activity runs there), no
+    contacts (they would be people) and no costs, so those lists are empty."""
+    record = service_record(activity)
+    if not with_organization:
+        del record["organization"]
+    return record | {
+        "service_at_locations": [service_at_location_record(activity, full=True)],
+        "schedules": [],
+        "service_areas": [],
+        "languages": [],
+        "funding": [],
+        "cost_options": [],
+        "contacts": [],
+        "attributes": [],
     }
 
 
-def _organization(organisation: Organisation) -> dict[str, Any]:
-    return {
-        "id": oruk_id("organization", organisation.pk),
-        "name": organisation.name,
-        "description": organisation.get_type_display(),
-        "url": None,
-    }
+def full_service_at_location_record(activity: Activity) -> Record:
+    """/service_at_locations/{id}: the link with its full location and its service."""
+    return service_at_location_record(activity, full=True) | {"service": service_record(activity)}
 
 
-def open_referral_data() -> dict[str, list[dict[str, Any]]]:
-    places = list(Place.objects.filter(activities__isnull=False).distinct().order_by("pk"))
-    activities = list(Activity.objects.select_related("organisation").order_by("pk"))
-    organisations = {activity.organisation.pk: activity.organisation for activity in activities}
-    return {
-        "organization": [_organization(org) for _, org in sorted(organisations.items())],
-        "service": [
-            {
-                "id": oruk_id("service", activity.pk),
-                "organization_id": oruk_id("organization", activity.organisation_id),
-                "name": activity.name,
-                "description": activity.description,
-                "status": activity.status,
-            }
-            for activity in activities
-        ],
-        "location": [_location(place) for place in places],
-        "service_at_location": [
-            {
-                "id": oruk_id("service_at_location", activity.pk),
-                "service_id": oruk_id("service", activity.pk),
-                "location_id": oruk_id("location", activity.place_id),
-            }
-            for activity in activities
-        ],
-        "physical_address": [
-            {
-                "id": oruk_id("physical_address", place.pk),
-                "location_id": oruk_id("location", place.pk),
-                "address_1": place.address.replace("\r\n", ", ").replace("\n", ", "),
-                "postal_code": place.postcode,
-                "country": "GB",
-            }
-            for place in places
-            # address_1 is required in a physical_address: a place without one has only its position.
-            if place.address
-        ],
-        "accessibility_for_disabilities": [
-            {
-                "id": oruk_id("accessibility", place.pk),
-                "location_id": oruk_id("location", place.pk),
-                "accessibility": place.accessibility,
-            }
-            for place in places
-            if place.accessibility
-        ],
-    }
+def full_organization_record(organisation: Organisation) -> Record:
+    """/organizations/{id}: the organization and every service it runs, each where it runs."""
+    services = []
+    for activity in organisation.activities.all():
+        activity.organisation = organisation  # already in hand: no query per service
+        services.append(full_service_record(activity, with_organization=False))
+    return organization_record(organisation) | {"organization_identifiers": [], "attributes": [], "services": services}
+
+
+# --- the three collections, each as a page and by id --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Collection:
+    rows: Callable[[], QuerySet[Any]]
+    item: Callable[[Any], Record]  # an item of a page
+    get: Callable[[str], Any]  # one row by its id, or 404
+    full: Callable[[Any], Record]  # the row by itself, fully nested
+
+
+COLLECTIONS = {
+    "services": Collection(published_services, service_record, get_published_service, full_service_record),
+    "service_at_locations": Collection(
+        published_services,
+        service_at_location_record,
+        get_published_service_at_location,
+        full_service_at_location_record,
+    ),
+    "organizations": Collection(
+        published_organisations, organization_record, get_published_organisation, full_organization_record
+    ),
+}
+
+
+def collection_page(collection: str, params: Mapping[str, str]) -> Record:
+    found = COLLECTIONS[collection]
+    return paged(found.rows(), page_request(params), found.item)
+
+
+def collection_record(collection: str, record_id: str) -> Record:
+    found = COLLECTIONS[collection]
+    return found.full(found.get(record_id))

@@ -5,7 +5,46 @@ from connectors import views
 app_name = "connectors"
 
 urlpatterns = [
-    path("connectors/open-referral.json", views.open_referral_view, name="open_referral"),
+    # The Open Referral UK 3.0 API. Its paths have no trailing slash, as the profile's OpenAPI
+    # file writes them (a client joins them to the root without one).
+    path("open-referral/", views.open_referral_view, name="open_referral"),
+    path(
+        "open-referral/services",
+        views.open_referral_page_view,
+        {"collection": "services"},
+        name="open_referral_services",
+    ),
+    path(
+        "open-referral/services/<str:record_id>",
+        views.open_referral_record_view,
+        {"collection": "services"},
+        name="open_referral_service",
+    ),
+    path(
+        "open-referral/service_at_locations",
+        views.open_referral_page_view,
+        {"collection": "service_at_locations"},
+        name="open_referral_service_at_locations",
+    ),
+    path(
+        "open-referral/service_at_locations/<str:record_id>",
+        views.open_referral_record_view,
+        {"collection": "service_at_locations"},
+        name="open_referral_service_at_location",
+    ),
+    path(
+        "open-referral/organizations",
+        views.open_referral_page_view,
+        {"collection": "organizations"},
+        name="open_referral_organizations",
+    ),
+    path(
+        "open-referral/organizations/<str:record_id>",
+        views.open_referral_record_view,
+        {"collection": "organizations"},
+        name="open_referral_organization",
+    ),
+    path("connectors/open-referral.json", views.open_referral_moved_view, name="open_referral_json"),
     path("connectors/", views.coverage_view, name="coverage"),
     path("connectors/places/", views.place_list_view, name="places"),
     path("connectors/places/add/", views.place_add_view, name="place_add"),

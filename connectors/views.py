@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from connectors import open_referral as oruk
 from connectors.forms import (
     CheckInForm,
     ConnectorForm,
@@ -25,7 +27,6 @@ from connectors.forms import (
     insight_initial_from,
 )
 from connectors.models import Connector, Place
-from connectors.open_referral import open_referral_data
 from connectors.permissions import (
     can_add_place,
     can_change_place,
@@ -355,11 +356,65 @@ def conversation_raise_view(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     )
 
 
-def open_referral_view(request: HttpRequest) -> JsonResponse:
-    """Public: places and activities hold no personal data."""
-    response = JsonResponse(open_referral_data(), json_dumps_params={"indent": 2, "ensure_ascii": False})
+# --- the Open Referral UK 3.0 API: public and read-only (places and activities hold no personal data) ---
+
+OrukView = Callable[..., dict[str, Any]]
+
+
+def _oruk_json(data: dict[str, Any], status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    # Any directory's web page may read it.
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _oruk_endpoint(view: OrukView) -> Callable[..., JsonResponse]:
+    """GET only; what the view returns as JSON, a missing record as a JSON 404 and a bad page
+    request as a JSON 400, each readable from any origin."""
+
+    def endpoint(request: HttpRequest, **kwargs: Any) -> JsonResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = _oruk_json({"detail": "This API is read-only: use GET."}, status=405)
+            response["Allow"] = "GET, HEAD"
+            return response
+        try:
+            return _oruk_json(view(request, **kwargs))
+        except Http404:
+            return _oruk_json({"detail": "Not found."}, status=404)
+        except oruk.BadPageRequest as error:
+            return _oruk_json({"detail": str(error)}, status=400)
+
+    endpoint.__name__ = endpoint.__qualname__ = view.__name__
+    endpoint.__doc__ = view.__doc__
+    endpoint.__module__ = view.__module__
+    # Nothing is ever written, so there is no forgery to guard against: a POST is told 405 here
+    # rather than 403 by the CSRF check.
+    return csrf_exempt(endpoint)
+
+
+def open_referral_moved_view(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """The old single-file export, which no Open Referral reader could use, moved to the API's
+    root. Readable from any origin, as it was, so a directory's page that fetched it follows."""
+    response = HttpResponsePermanentRedirect(reverse("connectors:open_referral"))
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@_oruk_endpoint
+def open_referral_view(request: HttpRequest) -> dict[str, Any]:
+    return oruk.api_details()
+
+
+@_oruk_endpoint
+def open_referral_page_view(request: HttpRequest, collection: str) -> dict[str, Any]:
+    """A page of services, service_at_locations or organizations (`collection`, set by the URL)."""
+    return oruk.collection_page(collection, request.GET)
+
+
+@_oruk_endpoint
+def open_referral_record_view(request: HttpRequest, collection: str, record_id: str) -> dict[str, Any]:
+    """One service, service_at_location or organization, fully nested."""
+    return oruk.collection_record(collection, record_id)
 
 
 # --- the community forum --------------------------------------------------------------------------

@@ -36,6 +36,9 @@ PAGES = [
     ("public progress", None, "actions:progress", {}),
     ("board dashboard", Role.BOARD_MEMBER, "board:dashboard", {}),
     ("coverage by ward", Role.COUNCIL_OFFICER, "connectors:coverage", {}),
+    ("Open Referral UK services", None, "connectors:open_referral_services", {}),
+    ("Open Referral UK service_at_locations", None, "connectors:open_referral_service_at_locations", {}),
+    ("Open Referral UK organizations", None, "connectors:open_referral_organizations", {}),
 ]
 
 

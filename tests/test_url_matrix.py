@@ -15,6 +15,7 @@ from healthyplaces.board.services import snapshot_freeze
 from healthyplaces.notifications.tokens import make_unsubscribe_token
 from tests import url_expectations as expect
 from tests.connectors.factories import (
+    ActivityFactory,
     ConnectorFactory,
     ConversationFactory,
     ForumMeetingFactory,
@@ -63,7 +64,7 @@ def board(world):
 
 def network(world):
     """The connector's own profile and conversation; the mentoring pair is the officer (statutory
-    leader) and the member (VCSE leader)."""
+    leader) and the member (VCSE leader); an activity at the place, for the Open Referral UK API."""
     place = PlaceFactory()
     # The shared world already gives the connector user a profile.
     connector = world.get("connector") or ConnectorFactory(user=world["people"][expect.CONNECTOR], wards=[place.ward])
@@ -72,6 +73,7 @@ def network(world):
         "connector": connector,
         "conversation": ConversationFactory(connector=connector, place=place),
         "meeting": ForumMeetingFactory(place=place),
+        "activity": ActivityFactory(place=place),
         "pair": MentoringPairFactory(
             statutory_leader=world["people"][expect.OFFICER], vcse_leader=world["people"][expect.MEMBER]
         ),
@@ -102,6 +104,12 @@ PK_OWNER = {
     "connectors:meeting": "meeting",
     "connectors:pair": "pair",
 }
+# The Open Referral UK API names its records by their UUIDs.
+OPEN_REFERRAL_ID = {
+    "connectors:open_referral_service": lambda world: world["activity"].uuid,
+    "connectors:open_referral_service_at_location": lambda world: world["activity"].service_at_location_uuid,
+    "connectors:open_referral_organization": lambda world: world["activity"].organisation.uuid,
+}
 # Every download offers CSV but the board pack, which comes as PDF or XLSX.
 FILE_FORMAT = {"board:pack": "xlsx"}
 
@@ -118,6 +126,8 @@ def sample_kwargs(route: Route, world) -> dict[str, object]:
             kwargs[param] = world["attachment"].pk
         elif param == "assignment_pk":
             kwargs[param] = world["assignment"].pk
+        elif param == "record_id":
+            kwargs[param] = OPEN_REFERRAL_ID[route.name](world)
         elif param == "key":
             kwargs[param] = "status"
         elif param == "section":

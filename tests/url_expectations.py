@@ -4,7 +4,7 @@ tests/test_url_matrix.py requests each named route (GET) as an anonymous visitor
 each role and as a community group member of another organisation, and compares the status with
 this table. A route with no entry here fails the suite: add one when you add a route.
 
-Values: OK 200, LOGIN (302 to the sign-in page), REDIRECT (302 anywhere else), FORBIDDEN 403,
+Values: OK 200, MOVED_PERMANENTLY 301, LOGIN (302 to the sign-in page), REDIRECT (302 anywhere else), FORBIDDEN 403,
 MISSING 404 (the object is not theirs, and its existence is not told), NOT_ALLOWED 405 (the route
 takes POST only). The people (keys of each entry) are PEOPLE below.
 """
@@ -12,7 +12,7 @@ takes POST only). The people (keys of each entry) are PEOPLE below.
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 
-OK, REDIRECT, FORBIDDEN, MISSING, NOT_ALLOWED = 200, 302, 403, 404, 405
+OK, MOVED_PERMANENTLY, REDIRECT, FORBIDDEN, MISSING, NOT_ALLOWED = 200, 301, 302, 403, 404, 405
 LOGIN = "sign in"
 
 ANONYMOUS = "anonymous"
@@ -137,8 +137,15 @@ EXPECTATIONS: dict[str, dict[str, int | str]] = {
     "board:freeze": signed_in(ADMIN_ONLY),
     "board:deprivation": signed_in(ADMIN_ONLY),
     # The connector network. Places and activities hold no personal data, so the Open Referral
-    # export is public.
+    # UK API is public; the old single-file export moved permanently to its root.
     "connectors:open_referral": everyone(),
+    "connectors:open_referral_services": everyone(),
+    "connectors:open_referral_service": everyone(),
+    "connectors:open_referral_service_at_locations": everyone(),
+    "connectors:open_referral_service_at_location": everyone(),
+    "connectors:open_referral_organizations": everyone(),
+    "connectors:open_referral_organization": everyone(),
+    "connectors:open_referral_json": everyone(MOVED_PERMANENTLY),
     "connectors:coverage": signed_in(NETWORK),
     "connectors:places": signed_in(NETWORK),
     "connectors:place": signed_in(NETWORK),

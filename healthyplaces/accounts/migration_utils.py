@@ -1,7 +1,9 @@
-"""Helpers for the data migrations that give each role its permissions."""
+"""Helpers for data migrations: the permissions each role is given, and fresh UUIDs for a new
+unique UUID field on existing rows."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+from uuid import uuid4
 
 from django.contrib.auth.management import create_permissions
 
@@ -58,3 +60,20 @@ def ensure_periodic_task(
         interval_model = apps.get_model("django_celery_beat", "IntervalSchedule")
         schedule["interval"], _ = interval_model.objects.get_or_create(every=every_seconds, period="seconds")
     periodic_task.objects.create(name=name, task=task, description=description, **schedule)
+
+
+def fill_uuids(apps: Any, app_label: str, model_name: str, *field_names: str, batch_size: int = 2_000) -> None:
+    """Give every existing row its own UUID in each named field: the middle step of adding a unique
+    UUID field (add it nullable, fill it, make it unique). AddField with default=uuid4 alone would
+    call uuid4 once and give every existing row the same value."""
+    model = apps.get_model(app_label, model_name)
+    batch = []
+    for row in model.objects.only("pk").order_by("pk").iterator(chunk_size=batch_size):
+        for name in field_names:
+            setattr(row, name, uuid4())
+        batch.append(row)
+        if len(batch) == batch_size:
+            model.objects.bulk_update(batch, field_names)
+            batch = []
+    if batch:
+        model.objects.bulk_update(batch, field_names)

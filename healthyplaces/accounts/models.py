@@ -1,5 +1,6 @@
 from functools import cached_property
 from typing import Any, ClassVar
+from uuid import uuid4
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
@@ -83,6 +84,9 @@ class Organisation(models.Model):
         STATUTORY = "statutory", "Statutory body"
         OTHER = "other", "Other"
 
+    # A public identifier for open data (an Open Referral UK organization id): stored, so it never
+    # changes when a setting or the name does.
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)
     type = models.CharField(max_length=20, choices=Type.choices)
     charity_number = models.CharField(

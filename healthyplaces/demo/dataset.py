@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionUpdate, Milestone, Status
 from actions.services import actions_load_plan
-from connectors.models import Connector, Conversation, Ownership, Place, PlaceKind
+from connectors.models import Activity, Connector, Conversation, Ownership, Place, PlaceKind
 from funding.models import (
     MAX_SCORE,
     Application,
@@ -485,6 +485,21 @@ def _funding(ctx: Context) -> int:
 
 
 PLACE_KINDS = [PlaceKind.COMMUNITY_CENTRE, PlaceKind.LIBRARY, PlaceKind.CAFE, PlaceKind.PARK, PlaceKind.SCHOOL]
+ACTIVITY_NAMES = ["Coffee morning", "Walking group", "Seed swap", "Chair exercise", "Homework club", "Warm space"]
+
+
+def _place_details(ward_number: int, kind: PlaceKind) -> dict[str, Any]:
+    """What is known of a place, varied as real records are: a centre with a street address and a
+    position, a library with an address but no position, a park with a position but no street
+    address, a cafe or school with only a postcode. Set by kind, not drawn, so the random draws
+    (and so every other generated row) stay as they were."""
+    address = f"{ward_number} High Street" if kind in (PlaceKind.COMMUNITY_CENTRE, PlaceKind.LIBRARY) else ""
+    located = kind in (PlaceKind.COMMUNITY_CENTRE, PlaceKind.PARK)
+    return {
+        "address": address,
+        "latitude": Decimal("54.55000") + Decimal(ward_number) / 1000 if located else None,
+        "longitude": Decimal("-1.32000") + Decimal(ward_number) / 1000 if located else None,
+    }
 
 
 def _network(ctx: Context) -> dict[str, int]:
@@ -499,8 +514,9 @@ def _network(ctx: Context) -> dict[str, int]:
                 ward=ward,
                 postcode="TS18 1LD",
                 ownership=rng.choice(list(Ownership)),
+                **_place_details(ward_number, kind),
             )
-            for ward in ctx.wards
+            for ward_number, ward in enumerate(ctx.wards, start=1)
             for n, kind in enumerate(PLACE_KINDS, start=1)
         ),
         Place,
@@ -541,7 +557,27 @@ def _network(ctx: Context) -> dict[str, int]:
         "conversation",
         "theme",
     )
-    return {"places": len(places), "connectors": len(connectors), "conversations": len(conversations)}
+    # The activities groups run at places (the Open Referral UK API's services), as many as there
+    # are connectors so that they grow with the network; drawn last, so no other row changes.
+    activities = in_batches(
+        (
+            Activity(
+                organisation=rng.choice(ctx.organisations),
+                place=rng.choice(places),
+                name=rng.choice(ACTIVITY_NAMES),
+                description=ctx.text.sentence(8, 15),
+                status=Activity.Status.INACTIVE if rng.random() < 0.1 else Activity.Status.ACTIVE,
+            )
+            for _ in range(ctx.sizes.connectors)
+        ),
+        Activity,
+    )
+    return {
+        "places": len(places),
+        "connectors": len(connectors),
+        "conversations": len(conversations),
+        "activities": len(activities),
+    }
 
 
 @transaction.atomic

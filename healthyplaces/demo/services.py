@@ -95,7 +95,7 @@ def demo_seed() -> list[DemoUser]:
                 action=action, title="Agree approach with partners", due_date=today + datetime.timedelta(days=30)
             )
     _demo_fund(today)
-    demo_network(connector_user=users[Role.COMMUNITY_CONNECTOR], today=today)
+    demo_network(connector_user=users[Role.COMMUNITY_CONNECTOR], group=group, today=today)
     _demo_priority_actions()
     return list(DEMO_USERS)
 

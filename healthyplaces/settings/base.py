@@ -249,6 +249,11 @@ FUNDER_ORG_ID = env("FUNDER_ORG_ID", default="GB-LAE-STN")
 FUNDER_NAME = env("FUNDER_NAME", default=COUNCIL_NAME)
 FUNDING_DEPARTMENT = env("FUNDING_DEPARTMENT", default="Public Health")
 
+# The Open Referral UK API (connectors.open_referral): every published address's town and county.
+# HSDS requires both; the places form records only the street address and postcode, and every place
+# is in the area the portal serves.
+OPEN_REFERRAL_AREA = env("OPEN_REFERRAL_AREA", default="Stockton-on-Tees")
+
 # The map of places (connectors): a tile URL template such as
 # https://tile.example.org/{z}/{x}/{y}.png and the attribution its licence asks for. Empty (the
 # default) shows the places' markers without a background map.

@@ -65,14 +65,17 @@ def test_the_demo_group_has_an_open_round_to_apply_to(settings):
 
 
 def test_the_demo_connector_has_places_and_a_conversation_made_once(settings):
-    from connectors.models import Connector, Conversation, Place
+    from connectors.models import Activity, Connector, Conversation, Place
 
     settings.DEBUG = True
     call_command("seed_demo", stdout=StringIO())
-    before = (Place.objects.count(), Connector.objects.count(), Conversation.objects.count())
+    before = (Place.objects.count(), Activity.objects.count(), Connector.objects.count(), Conversation.objects.count())
     call_command("seed_demo", stdout=StringIO())
 
-    assert (Place.objects.count(), Connector.objects.count(), Conversation.objects.count()) == before == (3, 1, 1)
+    after = (Place.objects.count(), Activity.objects.count(), Connector.objects.count(), Conversation.objects.count())
+    assert after == before == (3, 3, 1, 1)
+    # The demo group's activities are what the Open Referral UK API publishes.
+    assert set(Activity.objects.values_list("organisation__name", flat=True)) == {"Demo Residents Association"}
     connector = Connector.objects.get()
     assert connector.user.email == "connector@example.org"
     assert connector.conversations.get().place.name == "Parkfield Community Hub"
