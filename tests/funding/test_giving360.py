@@ -36,7 +36,7 @@ PREFIX = "360G-healthyplaces"
 @pytest.fixture(autouse=True)
 def _export_settings(settings):
     settings.GIVING360_PREFIX = PREFIX
-    settings.FUNDER_ORG_ID = "GB-LAE-STN"
+    settings.FUNDER_ORG_ID = "GB-LAE-STT"
     settings.FUNDER_NAME = "Stockton-on-Tees Borough Council"
     settings.FUNDING_DEPARTMENT = "Public Health"
     settings.SITE_URL = "https://healthyplaces.example.org"
@@ -281,7 +281,7 @@ def test_identifiers_follow_the_rules(grants):
     assert recipient("closed") == {"id": f"{PREFIX}-org-{neither.pk}", "name": "Elm Street Residents"}
     for grant in grants_out.values():
         assert grant["fundingOrganization"] == [
-            {"id": "GB-LAE-STN", "name": "Stockton-on-Tees Borough Council", "department": "Public Health"}
+            {"id": "GB-LAE-STT", "name": "Stockton-on-Tees Borough Council", "department": "Public Health"}
         ]
 
 
@@ -311,7 +311,7 @@ def test_one_grant_in_full(grants):
         "plannedDates": [{"startDate": "2026-09-01", "endDate": "2027-08-31", "duration": 12}],
         "recipientOrganization": [{"id": "GB-CHC-1234567", "name": "Riverside Gardeners", "charityNumber": "1234567"}],
         "fundingOrganization": [
-            {"id": "GB-LAE-STN", "name": "Stockton-on-Tees Borough Council", "department": "Public Health"}
+            {"id": "GB-LAE-STT", "name": "Stockton-on-Tees Borough Council", "department": "Public Health"}
         ],
         "grantProgramme": [{"title": "Autumn 2026"}],
         "beneficiaryLocation": [
@@ -459,7 +459,7 @@ def test_csv_row_values(grants):
     assert row["Recipient Org:Name"] == "Riverside Gardeners"
     assert row["Recipient Org:Charity Number"] == "1234567"
     assert row["Recipient Org:Company Number"] == ""
-    assert row["Funding Org:Identifier"] == "GB-LAE-STN"
+    assert row["Funding Org:Identifier"] == "GB-LAE-STT"
     assert row["Funding Org:Department"] == "Public Health"
     assert row["Grant Programme:Title"] == "Autumn 2026"
     assert row["Beneficiary Location:Name"] == "Newtown"
