@@ -181,7 +181,8 @@ def _description(application: Application) -> str:
     summary = application.project_summary.strip()
     if summary and summary != title:
         return summary
-    return f"{title}: a grant from the {application.round.fund.name} to {application.organisation.name}."
+    grant = f"grant from the {application.round.fund.name} to {application.organisation.name}."
+    return f"{title}: a {grant}" if title else f"A {grant}"
 
 
 def data_source_url() -> str:

@@ -200,17 +200,17 @@ def _users(ctx: Context) -> None:
 
 
 def _organisation(ctx: Context, n: int) -> Organisation:
-    """A group based in a ward; one in three a registered charity or company, with numbers in each
+    """A group based in a ward; every other one a registered charity or company, with numbers in each
     register's form (made up, not drawn from ctx.rng, so the rest of the dataset stays as it was)."""
     organisation = Organisation(
         name=f"Community group {n}", type=Organisation.Type.GRASSROOTS, ward=ctx.wards[n % len(ctx.wards)]
     )
     registration = {
-        3: {"charity_number": f"{1100000 + n}"},  # England and Wales
-        6: {"company_number": f"{n:08d}"},
-        9: {"charity_number": f"SC{n:06d}"},  # Scotland
-        12: {"charity_number": f"NIC{100000 + n}"},  # Northern Ireland
-    }.get(n % 12 or 12)
+        2: {"charity_number": f"{1100000 + n}"},  # England and Wales
+        4: {"company_number": f"{n:08d}"},
+        6: {"charity_number": f"SC{n:06d}"},  # Scotland
+        8: {"charity_number": f"NIC{100000 + n}"},  # Northern Ireland
+    }.get(n % 8 or 8)
     if registration:
         organisation.type = Organisation.Type.VCSE
         for field, number in registration.items():
