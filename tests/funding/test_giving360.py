@@ -351,6 +351,30 @@ def test_export_queries_do_not_grow_with_the_grants(grants, round_, wards):
     assert len(many) == len(few)
 
 
+def test_export_page_queries_do_not_grow_with_the_grants(grants, wards, client, officer):
+    """The page builds the package to show its data-quality findings: still a fixed number of queries."""
+    client.force_login(officer)
+    # The first request after signing in also reads what later ones find cached.
+    client.get(reverse("funding:export"))
+    with CaptureQueriesContext(connection) as few:
+        assert b"6 awarded grants" in client.get(reverse("funding:export")).content
+    for n in range(5):
+        more = ApplicationFactory(
+            round=RoundFactory(),
+            organisation=OrganisationFactory(ward=wards["coded"]),
+            state=State.PAID,
+            reference=f"HP-2026-0020{n}",
+            project_summary="More.",
+            amount_awarded=Decimal("100"),
+            decided_at=decided(2026, 7, 10),
+        )
+        more.wards.add(wards["coded"], wards["uncoded"])
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("funding:export"))
+    assert b"11 awarded grants" in page.content
+    assert len(many) == len(few)
+
+
 # --- the CSV ---------------------------------------------------------------------------------------
 
 
