@@ -41,7 +41,7 @@ from healthyplaces.accounts.org_ids import org_id_problem
 TITLE_MAX = 140
 # The tool's own pattern for text that looks like an email address.
 EMAIL = re.compile(r"[\w.-]+@[\w.-]+\.[\w.-]+")
-CHARITY_DIGITS = re.compile(r"^\d{6,7}$")
+CHARITY_DIGITS = re.compile(r"^[0-9]{6,7}$")
 COMPANY = re.compile(r"^\w{8}$")
 
 
@@ -76,13 +76,13 @@ def recipient_org_charity_number(grant: Grant, today: datetime.date) -> Iterator
             continue
         number = str(organisation["charityNumber"])
         digits = number[2:] if number[:2].isalpha() else number
-        if not CHARITY_DIGITS.match(digits):
+        if not CHARITY_DIGITS.fullmatch(digits):
             yield f"recipientOrganization/{index}/charityNumber", f"“{number}” does not look like a UK charity number"
 
 
 def recipient_org_company_number(grant: Grant, today: datetime.date) -> Iterator[tuple[str, str]]:
     for index, organisation in enumerate(grant.get("recipientOrganization", [])):
-        if "companyNumber" in organisation and not COMPANY.match(str(organisation["companyNumber"])):
+        if "companyNumber" in organisation and not COMPANY.fullmatch(str(organisation["companyNumber"])):
             number = organisation["companyNumber"]
             yield f"recipientOrganization/{index}/companyNumber", f"“{number}” does not look like a company number"
 

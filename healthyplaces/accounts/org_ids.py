@@ -18,10 +18,12 @@ import re
 
 from django.core.exceptions import ValidationError
 
-ENGLAND_WALES_CHARITY = re.compile(r"^\d{6,7}$")
-LINKED_CHARITY = re.compile(r"^(\d{6,7})-\d{1,2}$")
-SCOTTISH_CHARITY = re.compile(r"^SC\d{6}$")
-NORTHERN_IRELAND_CHARITY = re.compile(r"^NIC(\d{6})$")
+# [0-9], not \d: registers number in ASCII digits, and \d would take other scripts' digits too.
+DIGITS = re.compile(r"^[0-9]+$")
+ENGLAND_WALES_CHARITY = re.compile(r"^[0-9]{6,7}$")
+LINKED_CHARITY = re.compile(r"^([0-9]{6,7})-[0-9]{1,2}$")
+SCOTTISH_CHARITY = re.compile(r"^SC[0-9]{6}$")
+NORTHERN_IRELAND_CHARITY = re.compile(r"^NIC([0-9]{6})$")
 COMPANY = re.compile(r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$")
 GRANT_PREFIX = re.compile(r"^360G-[A-Za-z0-9][A-Za-z0-9_-]*$")
 
@@ -35,7 +37,7 @@ KNOWN_SCHEMES: dict[str, re.Pattern[str]] = {
     "GB-PLA": re.compile(r"^[A-Z]{3}$"),
     "GB-CHC": ENGLAND_WALES_CHARITY,
     "GB-SC": SCOTTISH_CHARITY,
-    "GB-NIC": re.compile(r"^\d{6}$"),
+    "GB-NIC": re.compile(r"^[0-9]{6}$"),
     "GB-COH": COMPANY,
 }
 ORG_ID_SHAPE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,}-\S+$")
@@ -62,12 +64,12 @@ def charity_number_problem(value: str) -> str | None:
     None when it has a register's form."""
     if not value:
         return None
-    if ENGLAND_WALES_CHARITY.match(value) or SCOTTISH_CHARITY.match(value) or NORTHERN_IRELAND_CHARITY.match(value):
+    if any(form.fullmatch(value) for form in (ENGLAND_WALES_CHARITY, SCOTTISH_CHARITY, NORTHERN_IRELAND_CHARITY)):
         return None
-    linked = LINKED_CHARITY.match(value)
+    linked = LINKED_CHARITY.fullmatch(value)
     if linked:
         return f"Enter the main charity number, {linked.group(1)}, without the “{value[len(linked.group(1)) :]}”"
-    if value.isdigit():
+    if DIGITS.fullmatch(value):
         return "An England and Wales charity number has 6 or 7 digits, like 1123456"
     if value.startswith("SC"):
         return "A Scottish charity number is SC followed by 6 digits, like SC012345"
@@ -77,9 +79,9 @@ def charity_number_problem(value: str) -> str | None:
 
 
 def company_number_problem(value: str) -> str | None:
-    if not value or COMPANY.match(value):
+    if not value or COMPANY.fullmatch(value):
         return None
-    if value.isdigit() and len(value) < 8:
+    if DIGITS.fullmatch(value) and len(value) < 8:
         return "A company number has 8 characters: add the leading zeros, like 01234567"
     return "Enter a company number of 8 characters, like 01234567 or SC123456"
 
@@ -102,7 +104,7 @@ def published_charity_number(value: str) -> str | None:
     value = normalise_number(value)
     if charity_number_problem(value) or not value:
         return None
-    northern_ireland = NORTHERN_IRELAND_CHARITY.match(value)
+    northern_ireland = NORTHERN_IRELAND_CHARITY.fullmatch(value)
     return northern_ireland.group(1) if northern_ireland else value
 
 
@@ -118,9 +120,9 @@ def registered_org_id(*, charity_number: str, company_number: str) -> str | None
     charity = normalise_number(charity_number)
     published = published_charity_number(charity)
     if published:
-        if SCOTTISH_CHARITY.match(charity):
+        if SCOTTISH_CHARITY.fullmatch(charity):
             return f"GB-SC-{published}"
-        if NORTHERN_IRELAND_CHARITY.match(charity):
+        if NORTHERN_IRELAND_CHARITY.fullmatch(charity):
             return f"GB-NIC-{published}"
         return f"GB-CHC-{published}"
     company = published_company_number(company_number)
@@ -129,14 +131,14 @@ def registered_org_id(*, charity_number: str, company_number: str) -> str | None
 
 def org_id_problem(org_id: str) -> str | None:
     """What is wrong with an organisation identifier; None when it follows the conventions."""
-    if GRANT_PREFIX.match(org_id):
+    if GRANT_PREFIX.fullmatch(org_id):
         return None
     for scheme, pattern in KNOWN_SCHEMES.items():
         if org_id.startswith(f"{scheme}-"):
-            if pattern.match(org_id[len(scheme) + 1 :]):
+            if pattern.fullmatch(org_id[len(scheme) + 1 :]):
                 return None
             return f"“{org_id}” does not have the form of a {scheme} identifier"
-    if ORG_ID_SHAPE.match(org_id):
+    if ORG_ID_SHAPE.fullmatch(org_id):
         return None
     return f"“{org_id}” is not an org-id.guide identifier (a register's prefix, such as GB-LAE-, and its code)"
 
@@ -153,6 +155,6 @@ def council_name_mismatch(org_id: str, name: str) -> str | None:
 
 
 def grant_prefix_problem(prefix: str) -> str | None:
-    if GRANT_PREFIX.match(prefix):
+    if GRANT_PREFIX.fullmatch(prefix):
         return None
     return f"“{prefix}” is not a 360Giving publisher prefix: they start “360G-”, then letters, digits or hyphens"

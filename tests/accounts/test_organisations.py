@@ -53,6 +53,8 @@ def test_each_register_gets_its_own_identifier(typed, org_id, published):
         ("NIC10002", "A Northern Ireland charity number is NIC followed by 6 digits, like NIC100002"),
         ("NI100002", "A Northern Ireland charity number is NIC followed by 6 digits, like NIC100002"),
         ("CHARITY", "Enter a charity number like 1123456 (England and Wales), SC012345 (Scotland) or NIC100002"),
+        # Digits of another script are not a register's number.
+        ("١١٢٣٤٥٦", "Enter a charity number like 1123456"),
     ],
 )
 def test_each_wrong_charity_number_gets_a_specific_error(typed, message):
@@ -84,7 +86,18 @@ def test_identifiers_in_the_conventions(org_id):
 
 
 @pytest.mark.parametrize(
-    "org_id", ["GB-LAE-stt", "GB-LAE-STTX", "GB-CHC-12345678", "GB-CHC-1123456-1", "GB-SC-012345", "Stockton", ""]
+    "org_id",
+    [
+        "GB-LAE-STT\n",
+        "GB-CHC-١١٢٣٤٥٦",
+        "GB-LAE-stt",
+        "GB-LAE-STTX",
+        "GB-CHC-12345678",
+        "GB-CHC-1123456-1",
+        "GB-SC-012345",
+        "Stockton",
+        "",
+    ],
 )
 def test_identifiers_outside_the_conventions(org_id):
     assert org_id_problem(org_id)
