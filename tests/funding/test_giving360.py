@@ -351,6 +351,24 @@ def test_export_queries_do_not_grow_with_the_grants(grants, round_, wards):
     assert len(many) == len(few)
 
 
+def test_export_page_shows_what_the_data_quality_checks_would_find(grants, client, officer):
+    from funding.giving360_quality import findings
+
+    expected = findings(package(grants_for_export()))
+    # None of the groups has a ward; some grants have no planned dates or no wards.
+    assert {finding.check for finding in expected} == {
+        "IncompleteRecipientOrg",
+        "PlannedDatesMissing",
+        "NoBeneficiaryLocation",
+    }
+    client.force_login(officer)
+    page = client.get(reverse("funding:export")).content.decode()
+    assert f"would report {len(expected)} findings" in page
+    assert f"IncompleteRecipientOrg: {sum(f.check == 'IncompleteRecipientOrg' for f in expected)}" in page
+    assert f"<code>{PREFIX}-HP-2026-00002</code>" in page
+    assert "no planned start and end (or duration)" in page
+
+
 def test_export_page_queries_do_not_grow_with_the_grants(grants, wards, client, officer):
     """The page builds the package to show its data-quality findings: still a fixed number of queries."""
     client.force_login(officer)
