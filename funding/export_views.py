@@ -11,8 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from funding.giving360 import awards_after, grants_csv, grants_for_export, package, publication_problem
-from funding.giving360_quality import findings
+from funding.giving360 import export_overview, grants_csv, grants_for_export, package, publication_problem
 from funding.permissions import can_manage_applications
 from healthyplaces.core.http import AuthenticatedHttpRequest
 
@@ -21,19 +20,15 @@ FINDINGS_SHOWN = 50
 
 
 def _page(request: AuthenticatedHttpRequest, *, status: int = 200) -> HttpResponse:
-    problem = publication_problem()
-    grants = grants_for_export()
-    grant_count = grants.count()
-    # The same rules 360Giving's Data Quality Tool applies, on the file as it would go out.
-    found = findings(package(grants)) if grant_count and not problem else []
-    context: dict[str, object] = {
-        "grant_count": grant_count,
-        "later_count": awards_after(),
-        "problem": problem,
+    overview = export_overview()
+    context = {
+        "grant_count": overview.grant_count,
+        "later_count": overview.later_count,
+        "problem": overview.problem,
         "prefix": settings.GIVING360_PREFIX,
-        "findings": found[:FINDINGS_SHOWN],
-        "finding_count": len(found),
-        "finding_checks": Counter(finding.check for finding in found).most_common(),
+        "findings": overview.findings[:FINDINGS_SHOWN],
+        "finding_count": len(overview.findings),
+        "finding_checks": Counter(finding.check for finding in overview.findings).most_common(),
     }
     return render(request, "funding/export.html", context, status=status)
 

@@ -22,6 +22,7 @@ import csv
 import datetime
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +31,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from funding.giving360_quality import Finding, findings
 from funding.models import Application
 from funding.workflow import AWARDED
 from healthyplaces.accounts.models import Organisation
@@ -272,6 +274,24 @@ def package(applications: Iterable[Application], *, issued: datetime.datetime | 
         },
         "grants": [grant_record(application, published_on=published_on) for application in applications],
     }
+
+
+@dataclass(frozen=True)
+class ExportOverview:
+    """What the export page tells the officer before they publish."""
+
+    problem: str | None  # why nothing can be published, if it cannot
+    grant_count: int  # awards the files would hold today
+    later_count: int  # awards dated after today, left out until then
+    findings: list[Finding]  # 360Giving's offline data-quality rules on the package as it would go out
+
+
+def export_overview() -> ExportOverview:
+    problem = publication_problem()
+    grants = grants_for_export()
+    grant_count = grants.count()
+    found = findings(package(grants)) if grant_count and not problem else []
+    return ExportOverview(problem=problem, grant_count=grant_count, later_count=awards_after(), findings=found)
 
 
 # The 360Giving flattened column titles: each is the schema's titles along the path, joined by ":".
