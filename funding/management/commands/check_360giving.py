@@ -2,8 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from funding.giving360 import grants_for_export, package, publication_problem
-from funding.giving360_quality import findings
+from funding.giving360 import export_overview
 
 
 class Command(BaseCommand):
@@ -14,17 +13,14 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        problem = publication_problem()
-        if problem:
-            raise CommandError(problem)
-        grants = grants_for_export()
-        if not grants.exists():
+        overview = export_overview()
+        if overview.problem:
+            raise CommandError(overview.problem)
+        if not overview.grant_count:
             self.stdout.write("No awarded grants to publish yet.")
             return
-        document = package(grants)
-        found = findings(document)
-        for finding in found:
+        for finding in overview.findings:
             self.stdout.write(f"{finding.grant_id}\t{finding.check}\t{finding.path}\t{finding.message}")
-        if found:
-            raise CommandError(f"{len(found)} data-quality findings in {len(document['grants'])} grants")
-        self.stdout.write(f"{len(document['grants'])} grants, no data-quality findings.")
+        if overview.findings:
+            raise CommandError(f"{len(overview.findings)} data-quality findings in {overview.grant_count} grants")
+        self.stdout.write(f"{overview.grant_count} grants, no data-quality findings.")
