@@ -6,5 +6,6 @@ class FundingConfig(AppConfig):
     verbose_name = "Seed fund"
 
     def ready(self) -> None:
-        # Registers the seed fund's section of the progress digest.
-        from funding import digest  # noqa: F401
+        # Registers the seed fund's section of the progress digest and the start-up checks of the
+        # 360Giving settings.
+        from funding import checks, digest  # noqa: F401

@@ -10,7 +10,7 @@ from django.utils.decorators import method_decorator
 from healthyplaces.accounts.models import Organisation, PersonalDataExport, RoleChange, User
 from healthyplaces.accounts.reauthentication import sensitive_operation
 from healthyplaces.accounts.roles import Role
-from healthyplaces.accounts.services import user_set_roles, user_unlock_sign_in
+from healthyplaces.accounts.services import organisation_save, user_set_roles, user_unlock_sign_in
 
 
 @admin.register(User)
@@ -59,10 +59,13 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin[Organisation]):
-    list_display = ("name", "type", "charity_number", "company_number")
+    list_display = ("name", "type", "charity_number", "company_number", "ward")
     list_filter = ("type",)
     search_fields = ("name", "charity_number", "company_number")
     filter_horizontal = ("members",)
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        organisation_save(organisation=obj)
 
 
 class ReadOnlyLogAdmin(admin.ModelAdmin[Any]):

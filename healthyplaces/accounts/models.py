@@ -1,14 +1,21 @@
+from collections.abc import Collection
 from functools import cached_property
 from typing import Any, ClassVar
 from uuid import uuid4
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from healthyplaces.accounts.org_ids import (
+    CHARITY_EXAMPLES,
+    normalise_number,
+    validate_charity_number,
+    validate_company_number,
+)
 from healthyplaces.accounts.roles import MFA_ROLES, Role
+from healthyplaces.vocabulary.models import Ward
 
 
 class UserManager(BaseUserManager["User"]):
@@ -89,25 +96,29 @@ class Organisation(models.Model):
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)
     type = models.CharField(max_length=20, choices=Type.choices)
+    # Checked against the registers' forms (accounts.org_ids) and stored normalised: 360Giving
+    # publishes an identifier made from each (GB-CHC-, GB-SC-, GB-NIC-, GB-COH-).
     charity_number = models.CharField(
         max_length=12,
         blank=True,
-        validators=[
-            RegexValidator(
-                r"^(\d{6,8}(-\d{1,2})?|SC\d{6})$",
-                "Enter a charity number like 1234567 or SC012345",
-            )
-        ],
+        validators=[validate_charity_number],
+        help_text=f"Only for a registered charity: its number, {CHARITY_EXAMPLES}.",
     )
     company_number = models.CharField(
         max_length=8,
         blank=True,
-        validators=[
-            RegexValidator(
-                r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$",
-                "Enter a company number of 8 characters, like 01234567 or SC123456",
-            )
-        ],
+        validators=[validate_company_number],
+        help_text="Only if the group is a registered company: 8 characters, like 01234567 or SC123456.",
+    )
+    # Where the group is based, published as the grant recipient's location (360Giving asks for one;
+    # a ward rather than a postcode, which for a small group is often a volunteer's home).
+    ward = models.ForeignKey(
+        Ward,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text="The ward the group is based in.",
     )
     members = models.ManyToManyField(User, related_name="organisations", blank=True)
 
@@ -116,6 +127,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        # Stored as the registers write them, so "sc 012345" is checked (and kept) as SC012345.
+        self.charity_number = normalise_number(self.charity_number)
+        self.company_number = normalise_number(self.company_number)
+        super().clean_fields(exclude=exclude)
 
 
 class RoleChange(models.Model):

@@ -60,6 +60,16 @@ def user_set_roles(*, actor: User | None, user: User, roles: Iterable[Role]) -> 
 
 
 @transaction.atomic
+def organisation_save(*, organisation: Organisation) -> Organisation:
+    """Create or change an organisation. Its registration numbers are checked against the registers'
+    forms (accounts.org_ids) here as well as in the form, because 360Giving publishes an identifier
+    made from them: a number in the wrong form would go out as an identifier no register knows."""
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
 def organisation_add_member(*, organisation: Organisation, user: User) -> None:
     organisation.members.add(user)
 

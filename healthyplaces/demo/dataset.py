@@ -190,10 +190,7 @@ def _users(ctx: Context) -> None:
     members = ctx.users[Role.COMMUNITY_GROUP_MEMBER]
     # About one group for every two members, each with one to three of them.
     count = max(1, len(members) // 2)
-    ctx.organisations = in_batches(
-        (Organisation(name=f"Community group {n}", type=Organisation.Type.GRASSROOTS) for n in range(1, count + 1)),
-        Organisation,
-    )
+    ctx.organisations = in_batches((_organisation(ctx, n) for n in range(1, count + 1)), Organisation)
     pairs = []
     for index, member in enumerate(members):
         pairs.append((ctx.organisations[index % count].pk, member.pk))
@@ -202,9 +199,29 @@ def _users(ctx: Context) -> None:
     link(Organisation.members.through, pairs, "organisation", "user")
 
 
+def _organisation(ctx: Context, n: int) -> Organisation:
+    """A group based in a ward; every other one a registered charity or company, with numbers in each
+    register's form (made up, not drawn from ctx.rng, so the rest of the dataset stays as it was)."""
+    organisation = Organisation(
+        name=f"Community group {n}", type=Organisation.Type.GRASSROOTS, ward=ctx.wards[n % len(ctx.wards)]
+    )
+    registration = {
+        2: {"charity_number": f"{1100000 + n}"},  # England and Wales
+        4: {"company_number": f"{n:08d}"},
+        6: {"charity_number": f"SC{n:06d}"},  # Scotland
+        8: {"charity_number": f"NIC{100000 + n}"},  # Northern Ireland
+    }.get(n % 8 or 8)
+    if registration:
+        organisation.type = Organisation.Type.VCSE
+        for field, number in registration.items():
+            setattr(organisation, field, number)
+    return organisation
+
+
 def _vocabulary(ctx: Context) -> None:
     for n in range(1, ctx.sizes.wards + 1):
-        Ward.objects.get_or_create(name=f"Ward {n:02d}")
+        # Made-up codes shaped like ONS ward codes (E05 and six digits), far beyond those issued.
+        Ward.objects.get_or_create(name=f"Ward {n:02d}", defaults={"ons_code": f"E0599{n:04d}"})
     ctx.wards = list(Ward.objects.all())
     for name in ("Food", "Transport", "Green spaces", "Loneliness", "Housing", "Money", "Safety", "Health"):
         Theme.objects.get_or_create(name=name)
@@ -380,7 +397,12 @@ def _funding(ctx: Context) -> int:
         awarded = requested if state in (State.CLOSED, State.REPORT_RECEIVED, State.APPROVED, State.PAID) else None
         if state == State.REPORT_DUE:
             awarded = requested
-        submitted = aware(round_.closes_on - datetime.timedelta(days=rng.randint(0, 40)))
+        # Nothing is sent or decided after today: the latest round is still open, and an award is
+        # never dated after the day it is published (360Giving's PostDatedAwardDates).
+        submitted = aware(min(round_.closes_on - datetime.timedelta(days=rng.randint(0, 40)), ctx.today))
+        decided = min(submitted + datetime.timedelta(days=30), aware(ctx.today))
+        # The project's planned period: from a month after it was sent, for a year.
+        starts_on = submitted.date() + datetime.timedelta(days=30)
         applications.append(
             Application(
                 round=round_,
@@ -395,7 +417,9 @@ def _funding(ctx: Context) -> int:
                 amount_requested=requested,
                 amount_awarded=awarded,
                 submitted_at=None if state == State.DRAFT else submitted,
-                decided_at=submitted + datetime.timedelta(days=30) if awarded or state == State.DECLINED else None,
+                starts_on=starts_on,
+                ends_on=starts_on + datetime.timedelta(days=364),
+                decided_at=decided if awarded or state == State.DECLINED else None,
                 report_due_on=round_.closes_on + datetime.timedelta(days=365) if state == State.REPORT_DUE else None,
                 created_at=submitted - datetime.timedelta(days=7),
             )
@@ -460,7 +484,7 @@ def _funding(ctx: Context) -> int:
             Payment(
                 application=a,
                 amount=a.amount_awarded or Decimal(0),
-                paid_on=(a.decided_at or aware(ctx.today)).date() + datetime.timedelta(days=14),
+                paid_on=min((a.decided_at or aware(ctx.today)).date() + datetime.timedelta(days=14), ctx.today),
                 reference=f"BACS-{a.pk}",
             )
             for a in paid

@@ -240,12 +240,24 @@ REVIEW_ESCALATION_DAYS_OVERDUE = env.int("REVIEW_ESCALATION_DAYS_OVERDUE", defau
 SHARED_DIR = Path(env("HEALTHYPLACES_SHARED_DIR", default=str(BASE_DIR.parent / "shared")))
 
 # The 360Giving export of awarded seed-fund grants (funding.giving360). Grant ids are
-# "<GIVING360_PREFIX>-<reference>": in real use the prefix must be the one 360Giving registers for
-# the publisher (every 360Giving prefix starts "360G-"); the default here is a placeholder.
-GIVING360_PREFIX = env("GIVING360_PREFIX", default="360G-healthyplaces")
-# The funder's organisation identifier from the org-id.guide register; configurable. The default is
-# Stockton-on-Tees Borough Council's Local Authority (England) code, GB-LAE-STN.
-FUNDER_ORG_ID = env("FUNDER_ORG_ID", default="GB-LAE-STN")
+# "<GIVING360_PREFIX>-<reference>", and a group with no charity or company number is
+# "<GIVING360_PREFIX>-org-<id>". The prefix is the one 360Giving issues when the council registers
+# as a publisher (it starts "360G-"): empty, the default, means not registered yet, and nothing is
+# published (a made-up prefix would go out as if it were real). `check --deploy` warns while it is
+# empty; funding/checks.py refuses one in the wrong form at start-up.
+GIVING360_PREFIX = env("GIVING360_PREFIX", default="")
+# The funder's (and the package publisher's) org-id.guide identifier, checked at start-up:
+# Stockton-on-Tees Borough Council is GB-LAE-STT in the local-authorities-in-England register
+# (GB-LAE-STN is the London Borough of Sutton).
+FUNDER_ORG_ID = env("FUNDER_ORG_ID", default="GB-LAE-STT")
+# The licence the grants are published under: the Open Government Licence, which councils publish
+# open data under and 360Giving accepts (the package schema asks for the licence's canonical URI).
+GIVING360_LICENSE = env(
+    "GIVING360_LICENSE", default="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+)
+# Where the council publishes the files (the package's accessURL); empty means the portal's public
+# funding page.
+GIVING360_ACCESS_URL = env("GIVING360_ACCESS_URL", default="")
 FUNDER_NAME = env("FUNDER_NAME", default=COUNCIL_NAME)
 FUNDING_DEPARTMENT = env("FUNDING_DEPARTMENT", default="Public Health")
 

@@ -34,6 +34,8 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="portal.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
         HEALTHYPLACES_VAR_DIR=str(tmp_path / "var"),
+        # A deployment that publishes grants has registered with 360Giving (funding.W001 otherwise).
+        GIVING360_PREFIX="360G-example",
     )
     for key, value in overrides.items():
         if value is None:
@@ -79,6 +81,17 @@ def test_production_settings_pass_check_deploy(tmp_path):
 
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_until_a_360giving_prefix_is_registered(tmp_path):
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(tmp_path, GIVING360_PREFIX=None),
+    )
+
+    assert result.returncode != 0
+    assert "funding.W001" in result.stderr + result.stdout
+    assert "GIVING360_PREFIX is empty" in result.stderr + result.stdout
 
 
 def test_production_settings_refuse_to_load_without_a_secret_key(tmp_path):

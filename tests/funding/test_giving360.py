@@ -19,11 +19,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from funding.giving360 import COLUMNS, grant_record, grants_csv, grants_for_export, package
+from funding.giving360 import COLUMNS, NotPublishable, grant_record, grants_csv, grants_for_export, package
 from funding.workflow import State
 from healthyplaces.accounts.roles import Role
-from tests.conftest import require
 from tests.factories import OrganisationFactory, UserFactory, WardFactory
 from tests.funding.factories import ApplicationFactory, RoundFactory
 
@@ -36,50 +36,13 @@ PREFIX = "360G-healthyplaces"
 @pytest.fixture(autouse=True)
 def _export_settings(settings):
     settings.GIVING360_PREFIX = PREFIX
-    settings.FUNDER_ORG_ID = "GB-LAE-STN"
+    settings.FUNDER_ORG_ID = "GB-LAE-STT"
     settings.FUNDER_NAME = "Stockton-on-Tees Borough Council"
     settings.FUNDING_DEPARTMENT = "Public Health"
     settings.SITE_URL = "https://healthyplaces.example.org"
 
 
 # --- the official schemas and codelists, read from the shared folder --------------------------------
-
-
-@pytest.fixture
-def reference(shared_dir: Path) -> Path:
-    path = shared_dir / "reference"
-    for name in ("360-giving-schema.json", "360-giving-package-schema.json", "360giving-codelists"):
-        require((path / name).exists(), f"{path / name} is missing from the shared reference folder")
-    return path
-
-
-@pytest.fixture
-def validator(reference: Path):
-    """Draft 2020-12 with formats checked. The two traps: the package's grants.items.$ref is an
-    absolute URL (to release 1.4.2), mapped here to the local grant schema; and both schemas say
-    "$schema": "http://...draft/2020-12/schema", which referencing does not recognise, so the
-    resources are made as draft 2020-12 explicitly."""
-    from jsonschema import Draft202012Validator
-    from referencing import Registry
-    from referencing.jsonschema import DRAFT202012
-
-    grant_schema = json.loads((reference / "360-giving-schema.json").read_text(encoding="utf-8"))
-    package_schema = json.loads((reference / "360-giving-package-schema.json").read_text(encoding="utf-8"))
-    grant_ref = package_schema["properties"]["grants"]["items"]["$ref"]
-    assert grant_ref.startswith("https://"), "the trap this fixture handles has gone; look again"
-    grant_resource = DRAFT202012.create_resource(grant_schema)
-    registry = Registry().with_resources(
-        [
-            (grant_ref, grant_resource),
-            (grant_schema["$id"], grant_resource),
-            (package_schema["$id"], DRAFT202012.create_resource(package_schema)),
-        ]
-    )
-    format_checker = Draft202012Validator.FORMAT_CHECKER
-    # Without rfc3339-validator "date-time" is not checked, and a plain awardDate matches both
-    # branches of its oneOf.
-    assert "date-time" in format_checker.checkers, "install rfc3339-validator (a dev dependency)"
-    return Draft202012Validator(package_schema, registry=registry, format_checker=format_checker)
 
 
 def codes(reference: Path, name: str) -> set[str]:
@@ -281,7 +244,7 @@ def test_identifiers_follow_the_rules(grants):
     assert recipient("closed") == {"id": f"{PREFIX}-org-{neither.pk}", "name": "Elm Street Residents"}
     for grant in grants_out.values():
         assert grant["fundingOrganization"] == [
-            {"id": "GB-LAE-STN", "name": "Stockton-on-Tees Borough Council", "department": "Public Health"}
+            {"id": "GB-LAE-STT", "name": "Stockton-on-Tees Borough Council", "department": "Public Health"}
         ]
 
 
@@ -311,7 +274,7 @@ def test_one_grant_in_full(grants):
         "plannedDates": [{"startDate": "2026-09-01", "endDate": "2027-08-31", "duration": 12}],
         "recipientOrganization": [{"id": "GB-CHC-1234567", "name": "Riverside Gardeners", "charityNumber": "1234567"}],
         "fundingOrganization": [
-            {"id": "GB-LAE-STN", "name": "Stockton-on-Tees Borough Council", "department": "Public Health"}
+            {"id": "GB-LAE-STT", "name": "Stockton-on-Tees Borough Council", "department": "Public Health"}
         ],
         "grantProgramme": [{"title": "Autumn 2026"}],
         "beneficiaryLocation": [
@@ -388,6 +351,48 @@ def test_export_queries_do_not_grow_with_the_grants(grants, round_, wards):
     assert len(many) == len(few)
 
 
+def test_export_page_shows_what_the_data_quality_checks_would_find(grants, client, officer):
+    from funding.giving360_quality import findings
+
+    expected = findings(package(grants_for_export()))
+    # None of the groups has a ward; some grants have no planned dates or no wards.
+    assert {finding.check for finding in expected} == {
+        "IncompleteRecipientOrg",
+        "PlannedDatesMissing",
+        "NoBeneficiaryLocation",
+    }
+    client.force_login(officer)
+    page = client.get(reverse("funding:export")).content.decode()
+    assert f"would report {len(expected)} findings" in page
+    assert f"IncompleteRecipientOrg: {sum(f.check == 'IncompleteRecipientOrg' for f in expected)}" in page
+    assert f"<code>{PREFIX}-HP-2026-00002</code>" in page
+    assert "no planned start and end (or duration)" in page
+
+
+def test_export_page_queries_do_not_grow_with_the_grants(grants, wards, client, officer):
+    """The page builds the package to show its data-quality findings: still a fixed number of queries."""
+    client.force_login(officer)
+    # The first request after signing in also reads what later ones find cached.
+    client.get(reverse("funding:export"))
+    with CaptureQueriesContext(connection) as few:
+        assert b"6 awarded grants" in client.get(reverse("funding:export")).content
+    for n in range(5):
+        more = ApplicationFactory(
+            round=RoundFactory(),
+            organisation=OrganisationFactory(ward=wards["coded"]),
+            state=State.PAID,
+            reference=f"HP-2026-0020{n}",
+            project_summary="More.",
+            amount_awarded=Decimal("100"),
+            decided_at=decided(2026, 7, 10),
+        )
+        more.wards.add(wards["coded"], wards["uncoded"])
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("funding:export"))
+    assert b"11 awarded grants" in page.content
+    assert len(many) == len(few)
+
+
 # --- the CSV ---------------------------------------------------------------------------------------
 
 
@@ -459,7 +464,7 @@ def test_csv_row_values(grants):
     assert row["Recipient Org:Name"] == "Riverside Gardeners"
     assert row["Recipient Org:Charity Number"] == "1234567"
     assert row["Recipient Org:Company Number"] == ""
-    assert row["Funding Org:Identifier"] == "GB-LAE-STN"
+    assert row["Funding Org:Identifier"] == "GB-LAE-STT"
     assert row["Funding Org:Department"] == "Public Health"
     assert row["Grant Programme:Title"] == "Autumn 2026"
     assert row["Beneficiary Location:Name"] == "Newtown"
@@ -562,3 +567,171 @@ def test_with_nothing_awarded_there_is_no_file_to_publish(client, file_format):
     response = client.get(reverse("funding:export_file", kwargs={"file_format": file_format}))
 
     assert response.status_code == 404
+
+
+# --- what must not go out, and what the package says about itself ----------------------------------
+
+
+def test_package_identifier_urls_and_licence(grants, settings):
+    issued = decided(2026, 12, 5, 9, 15)
+    document = package(grants_for_export(), issued=issued)
+    assert document["identifier"] == f"{PREFIX}-seed-fund-grants-20261205T091500"
+    assert document["accessURL"] == "https://healthyplaces.example.org/funding/"
+    assert document["license"] == "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+    assert document["issued"] == "2026-12-05T09:15:00+00:00"
+
+    settings.GIVING360_ACCESS_URL = "https://www.stockton.gov.uk/open-data/grants"
+    settings.GIVING360_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+    document = package(grants_for_export(), issued=issued)
+    assert document["accessURL"] == "https://www.stockton.gov.uk/open-data/grants"
+    assert document["license"] == "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_the_defaults_are_stockton_and_no_prefix():
+    from healthyplaces.settings import base
+
+    assert base.FUNDER_ORG_ID == "GB-LAE-STT"
+    assert base.GIVING360_PREFIX == ""
+
+
+def test_nothing_is_published_without_a_registered_prefix(grants, settings, client, officer):
+    settings.GIVING360_PREFIX = ""
+    with pytest.raises(NotPublishable, match="no 360Giving publisher prefix"):
+        package(grants_for_export())
+    with pytest.raises(NotPublishable):
+        grants_csv(grants_for_export())
+
+    client.force_login(officer)
+    page = client.get(reverse("funding:export"))
+    assert page.status_code == 200
+    assert b"Nothing can be published yet" in page.content
+    assert b"GIVING360_PREFIX" in page.content
+    assert url_for("json").encode() not in page.content
+    assert PREFIX.encode() not in page.content
+    for kind in ("json", "csv"):
+        response = client.get(url_for(kind))
+        # No file, and the page that says why in its place.
+        assert response.status_code == 404
+        assert b"no 360Giving publisher prefix" in response.content
+        assert "Content-Disposition" not in response
+
+
+def test_an_award_dated_after_the_day_of_publication_is_left_out_and_refused(grants, client, officer):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    later = ApplicationFactory(
+        round=grants["approved"].round,
+        organisation=grants["approved"].organisation,
+        state=State.APPROVED,
+        reference="HP-2026-00050",
+        project_summary="Dated tomorrow.",
+        amount_awarded=Decimal("100"),
+        decided_at=decided(tomorrow.year, tomorrow.month, tomorrow.day, 0, 5),
+    )
+    assert later.pk not in set(grants_for_export().values_list("pk", flat=True))
+    # Published tomorrow, it goes out.
+    assert later.pk in set(grants_for_export(tomorrow).values_list("pk", flat=True))
+    loaded = grants_for_export(tomorrow).get(pk=later.pk)
+    with pytest.raises(NotPublishable, match="after the day of publication"):
+        grant_record(loaded)
+    with pytest.raises(NotPublishable):
+        package([loaded])
+    assert grant_record(loaded, published_on=tomorrow)["awardDate"] == tomorrow.isoformat()
+
+    client.force_login(officer)
+    page = client.get(reverse("funding:export"))
+    assert b"1 award is dated after today" in page.content
+    assert b"6 awarded grants" in page.content
+    assert len(json.loads(client.get(url_for("json")).content)["grants"]) == 6
+
+
+def test_recipients_carry_their_ward_and_identifiers_by_register(grants, wards):
+    northern = OrganisationFactory(name="Belfast Walkers", charity_number="NIC100002", ward=wards["coded"])
+    grants["paid"].organisation.ward = wards["uncoded"]
+    grants["paid"].organisation.save()
+    ApplicationFactory(
+        round=grants["approved"].round,
+        organisation=northern,
+        state=State.APPROVED,
+        reference="HP-2026-00060",
+        project_summary="Walks.",
+        amount_awarded=Decimal("100"),
+        decided_at=decided(2026, 7, 7),
+    )
+    grants_out = by_id(package(grants_for_export()))
+    assert grants_out[f"{PREFIX}-HP-2026-00060"]["recipientOrganization"] == [
+        {
+            "id": "GB-NIC-100002",
+            "name": "Belfast Walkers",
+            "charityNumber": "100002",
+            "location": [{"name": "Stainsby Hill", "countryCode": "GB", "geoCode": "E05999901", "geoCodeType": "WD"}],
+        }
+    ]
+    # A ward with no ONS code has no code fields at all, never empty ones.
+    assert grants_out[f"{PREFIX}-HP-2026-00002"]["recipientOrganization"][0]["location"] == [
+        {"name": "Newtown", "countryCode": "GB"}
+    ]
+    # A group with no ward has no location.
+    assert "location" not in grants_out[f"{PREFIX}-HP-2026-00001"]["recipientOrganization"][0]
+    row = {r["Identifier"]: r for r in read_csv(grants_csv(grants_for_export()))}[f"{PREFIX}-HP-2026-00060"]
+    assert row["Recipient Org:Location:0:Geographic Code"] == "E05999901"
+    assert row["Recipient Org:Location:0:Geographic Code Type"] == "WD"
+
+
+def test_a_number_stored_before_the_forms_were_checked_gets_no_register_identifier(grants):
+    from healthyplaces.accounts.models import Organisation
+
+    linked = grants["approved"].organisation
+    # Written past the validation, as rows saved under the old rules were.
+    Organisation.objects.filter(pk=linked.pk).update(charity_number="1123456-1")
+    grant = by_id(package(grants_for_export()))[f"{PREFIX}-HP-2026-00001"]
+    assert grant["recipientOrganization"][0]["id"] == f"{PREFIX}-org-{linked.pk}"
+    # Published as stored, so the data-quality rules show it to be corrected.
+    assert grant["recipientOrganization"][0]["charityNumber"] == "1123456-1"
+
+
+@pytest.mark.parametrize("summary", ["", "Riverside growing club"])
+def test_a_description_never_just_repeats_the_title(grants, summary):
+    from funding.models import Application
+
+    Application.objects.filter(pk=grants["approved"].pk).update(project_summary=summary)
+    grant = grant_record(grants_for_export().get(pk=grants["approved"].pk))
+    assert grant["title"] == "Riverside growing club"
+    fund = grants["approved"].round.fund.name
+    assert grant["description"] == f"Riverside growing club: a grant from the {fund} to Riverside Gardeners."
+
+
+# --- the start-up checks of the settings -----------------------------------------------------------
+
+
+def check_ids(*, deploy: bool = False) -> list[str]:
+    from django.core.checks import run_checks
+
+    ids = [message.id or "" for message in run_checks(include_deployment_checks=deploy)]
+    return [found for found in ids if found.startswith("funding.")]
+
+
+def test_the_configured_settings_pass_the_checks():
+    assert check_ids(deploy=True) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "error"),
+    [
+        ("FUNDER_ORG_ID", "Stockton", "funding.E001"),
+        ("FUNDER_ORG_ID", "GB-LAE-STTX", "funding.E001"),
+        # Well formed, but Sutton's.
+        ("FUNDER_ORG_ID", "GB-LAE-STN", "funding.E002"),
+        ("GIVING360_PREFIX", "healthyplaces", "funding.E003"),
+        ("GIVING360_LICENSE", "OGL", "funding.E004"),
+        ("GIVING360_ACCESS_URL", "grants page", "funding.E004"),
+    ],
+)
+def test_a_setting_in_the_wrong_form_is_an_error_at_start_up(settings, name, value, error):
+    setattr(settings, name, value)
+    assert check_ids() == [error]
+
+
+def test_an_empty_prefix_is_a_deployment_warning(settings):
+    settings.GIVING360_PREFIX = ""
+    assert check_ids() == []
+    assert check_ids(deploy=True) == ["funding.W001"]

@@ -151,6 +151,8 @@ def test_each_url_refusing_get_has_its_post_expectation():
 
 @pytest.fixture
 def world(settings):
+    # Registered with 360Giving, so the export has a file to hand out (without, it is 404 for all).
+    settings.GIVING360_PREFIX = "360G-example"
     people = {role: UserFactory(roles=roles) if roles else None for role, roles in ROLES.items()}
     group = OrganisationFactory(name="Riverside Gardeners")
     group.members.add(people["applicant"])
