@@ -8,7 +8,7 @@ import healthyplaces.accounts.org_ids
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0006_data_retention_schedule"),
+        ("accounts", "0009_organisation_uuid_unique"),
         ("vocabulary", "0001_initial"),
     ]
 
