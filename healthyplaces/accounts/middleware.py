@@ -12,9 +12,9 @@ from django.shortcuts import redirect
 from healthyplaces.accounts.models import User
 
 # allauth's own pages (sign out, reauthenticate, the MFA set-up and recovery codes, email and
-# password) are all named account_* or mfa_*; the health check has no user to speak of.
+# password) are all named account_* or mfa_*; the health checks have no user to speak of.
 EXEMPT_PREFIXES = ("account_", "mfa_")
-EXEMPT_VIEWS = frozenset({"core:healthz"})
+EXEMPT_VIEWS = frozenset({"core:healthz", "core:livez"})
 
 
 class StaffMFAMiddleware:

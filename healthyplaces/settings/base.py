@@ -1,5 +1,7 @@
 """Settings shared by every environment; each value comes from the environment (12-factor)."""
 
+import subprocess
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -185,16 +187,55 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Healthy Places <healthyplaces@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+
+def _release() -> str:
+    """Which code is running: RELEASE from the environment (set it to the image tag or commit when
+    deploying), else the package version and, in a git checkout, the commit."""
+    release = env("RELEASE", default="")
+    if release:
+        return str(release)
+    try:
+        version = metadata.version("healthyplaces")
+    except metadata.PackageNotFoundError:
+        version = "0"
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],  # noqa: S607 - git from PATH, if any
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{version}+{commit}" if commit else version
+
+
+RELEASE = _release()
+
 REDIS_URL = env("REDIS_URL", default="")
-# Every process (each gunicorn worker) must see the same sign-in failure counts: Redis when there is
-# one, otherwise files under var/ (a developer's web, worker and beat share them).
+# Every process (each gunicorn worker) must share the cached reads: Redis when there is one,
+# otherwise files under var/ (a developer's web, worker and beat share them). Redis is only an
+# accelerator: TolerantRedisCache answers "not cached" when it cannot be reached
+# (healthyplaces/core/cache.py), so short socket timeouts keep an unreachable server from holding up
+# a page. Keys carry the release, so a deploy never reads values pickled by older code.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "healthyplaces.core.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"healthyplaces:{RELEASE}",
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("CACHE_TIMEOUT", default=1.0),
+            },
+        }
         if REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": f"healthyplaces:{RELEASE}",
             # Django's default of 300 files would cull the cached reads' generations
             # (healthyplaces/core/generations.py) as fast as they are made.
             "OPTIONS": {"MAX_ENTRIES": 20_000},

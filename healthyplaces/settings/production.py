@@ -13,8 +13,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-# A load balancer's plain-HTTP health check gets an answer, not a redirect.
-SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# A load balancer's plain-HTTP health checks get an answer, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^livez/$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
