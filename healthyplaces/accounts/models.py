@@ -154,3 +154,27 @@ class PersonalDataExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} downloaded {self.what} of {self.subject}"
+
+
+class SignInFailures(models.Model):
+    """Wrong passwords (and authenticator codes) for one email address, wherever they were typed.
+
+    Kept in the database, not the cache: a cache outage or restart must neither forget a lockout nor
+    let failures go uncounted, and the key is the address alone (allauth's cache key also carries the
+    request's Host header, so another host name or port started a fresh count)."""
+
+    email = models.CharField(max_length=254, unique=True, help_text="Normalised: trimmed and lower case.")
+    failures = models.PositiveIntegerField(default=0)
+    counting_since = models.DateTimeField(help_text="The first failure of the current window.")
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "sign-in failures"
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.failures} failure(s)"
+
+    @staticmethod
+    def address(email: str) -> str:
+        """The one key for an address however it was typed (allauth matches addresses case-insensitively)."""
+        return email.strip().lower()

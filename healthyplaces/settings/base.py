@@ -136,13 +136,20 @@ ACCOUNT_FORMS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
-# Lockout: this many wrong passwords for one email address within the window lock that address out
-# (right password or not) until the oldest failure is older than the window, or a programme admin
-# unlocks it ("Unlock sign-in" on the user in the admin site). The count lives in the shared cache.
+# Lockout: this many wrong passwords (or authenticator codes) for one email address within the window
+# lock that address out, right password or not, for the window after the last of them, or until a
+# programme admin unlocks it ("Unlock sign-in" on the user in the admin site). The count is kept per
+# address alone, in the database (accounts.models.SignInFailures), so neither the Host header nor a
+# cache outage changes it.
 LOGIN_FAILURES_LIMIT = env.int("LOGIN_FAILURES_LIMIT", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
-# allauth's own format: also at most 10 failures a minute from one IP address, whoever is tried.
-ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{LOGIN_FAILURES_LIMIT}/{LOGIN_LOCKOUT_SECONDS}s/key"}
+# allauth's own format: at most 10 failures a minute from one client IP address, whoever is tried
+# (its per-address "key" limit is replaced by the lockout above).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+# The client IP that rate limit counts is the REMOTE_ADDR, unless the portal runs behind this many
+# proxies that each append to X-Forwarded-For: then the address the outermost trusted one saw. More
+# than there are would let a client choose its own address; fewer would count the proxy for everyone.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Role changes, payments and personal-data downloads ask for the password again
 # (healthyplaces.accounts.reauthentication). Off only in the test settings; see there.
 REAUTHENTICATE_SENSITIVE_OPERATIONS = True
@@ -151,6 +158,10 @@ REAUTHENTICATE_SENSITIVE_OPERATIONS = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default=SERVICE_NAME)
 MFA_ADAPTER = "healthyplaces.accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "healthyplaces.accounts.allauth_forms.MFAAuthenticateForm",
+    "reauthenticate": "healthyplaces.accounts.allauth_forms.MFAReauthenticateForm",
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
