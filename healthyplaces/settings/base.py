@@ -1,5 +1,6 @@
 """Settings shared by every environment; each value comes from the environment (12-factor)."""
 
+import hashlib
 import subprocess
 from importlib import metadata
 from pathlib import Path
@@ -200,8 +201,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 
 def _release() -> str:
-    """Which code is running: RELEASE from the environment (set it to the image tag or commit when
-    deploying), else the package version and, in a git checkout, the commit."""
+    """Which code is running, for the cache keys: RELEASE from the environment (the image tag or
+    commit, when deploying), else the package version and the git commit, else (an image built
+    without .git) the version and a digest of the Python source, which changes with any code."""
     release = env("RELEASE", default="")
     if release:
         return str(release)
@@ -220,7 +222,13 @@ def _release() -> str:
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = ""
-    return f"{version}+{commit}" if commit else version
+    if commit:
+        return f"{version}+{commit}"
+    source = hashlib.sha256()
+    packages = sorted(path.parent for path in BASE_DIR.glob("*/__init__.py") if path.parent.name != "tests")
+    for path in sorted(file for package in packages for file in package.rglob("*.py")):
+        source.update(path.read_bytes())
+    return f"{version}+{source.hexdigest()[:12]}"
 
 
 RELEASE = _release()
