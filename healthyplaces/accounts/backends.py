@@ -6,8 +6,7 @@ from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Model, OuterRef, Subquery
 
-from healthyplaces.accounts.models import User
-from healthyplaces.accounts.roles import MFA_ROLES
+from healthyplaces.accounts.models import User, needs_second_factor
 from healthyplaces.core.generations import cached, durable_generation
 from healthyplaces.core.models import DurableGeneration
 
@@ -32,7 +31,7 @@ class AuthenticationBackend(AllauthBackend):
     def get_user(self, user_id: Any) -> User | None:
         user = (
             User.objects.annotate(
-                in_mfa_role=Exists(Group.objects.filter(user=OuterRef("pk"), name__in=[r.value for r in MFA_ROLES])),
+                needs_second_factor=needs_second_factor(),
                 has_totp=Exists(Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)),
                 permissions_generation=Subquery(
                     DurableGeneration.objects.filter(name=PERMISSIONS_GENERATION).values("value")[:1]

@@ -133,6 +133,7 @@ ACCOUNT_FORMS = {
     "login": "healthyplaces.accounts.allauth_forms.LoginForm",
     "signup": "healthyplaces.accounts.allauth_forms.SignupForm",
     "reset_password": "healthyplaces.accounts.allauth_forms.ResetPasswordForm",
+    "change_password": "healthyplaces.accounts.allauth_forms.ChangePasswordForm",
     "reset_password_from_key": "healthyplaces.accounts.allauth_forms.ResetPasswordKeyForm",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
@@ -162,6 +163,7 @@ MFA_ADAPTER = "healthyplaces.accounts.adapter.MFAAdapter"
 MFA_FORMS = {
     "authenticate": "healthyplaces.accounts.allauth_forms.MFAAuthenticateForm",
     "reauthenticate": "healthyplaces.accounts.allauth_forms.MFAReauthenticateForm",
+    "activate_totp": "healthyplaces.accounts.allauth_forms.ActivateTOTPForm",
 }
 
 LANGUAGE_CODE = "en-gb"
