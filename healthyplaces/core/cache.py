@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
@@ -24,6 +25,10 @@ logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 2.0
 WARN_SECONDS = 60.0
+# What an unreachable or unwilling server raises: redis-py's connection errors and timeouts, and its
+# error replies (a server out of memory or read-only refuses writes: as good as down for the cache).
+# Anything else (a value that will not pickle, say) is a bug and is not hidden.
+UNREACHABLE = (redis.RedisError, OSError)
 
 T = TypeVar("T")
 
@@ -103,7 +108,7 @@ class TolerantRedisCache(RedisCache):
             return fallback
         try:
             result = call()
-        except Exception as error:  # redis-py's ConnectionError/TimeoutError, OSError, a half-read reply
+        except UNREACHABLE as error:
             _failed(error)
             return fallback
         _succeeded()
@@ -156,7 +161,7 @@ class TolerantRedisCache(RedisCache):
         """Raise if the server does not answer now (the health check), ignoring the retry pause."""
         try:
             self._cache.get_client(write=True).ping()  # type: ignore[attr-defined]
-        except Exception as error:
+        except UNREACHABLE as error:
             _failed(error)
             raise
         _succeeded()
