@@ -58,6 +58,11 @@ COPY . .
 COPY --from=frontend /app/static/dist/ static/dist/
 RUN pip install --no-deps -e .
 
+# Which code this is (e.g. --build-arg RELEASE=$(git rev-parse --short HEAD)): cache keys carry it, so
+# a new image never reads values pickled by older code. Empty, the settings use a digest of the source.
+ARG RELEASE=""
+ENV RELEASE=${RELEASE}
+
 # Collect and fingerprint the static files (WhiteNoise's CompressedManifestStaticFilesStorage) into
 # var/staticfiles/ at build time. Production settings refuse to load without a secret key and allowed
 # hosts; these throwaway values exist only for this one RUN and are not kept in the image's ENV.
@@ -77,5 +82,5 @@ USER app
 EXPOSE 8000
 
 # No HEALTHCHECK here: the worker and beat containers run this same image without serving HTTP, so
-# the check belongs to each service in docker-compose.yml (web polls /healthz/, worker pings Celery).
+# the check belongs to each service in docker-compose.yml (web polls /livez/, worker pings Celery).
 CMD ["gunicorn", "healthyplaces.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -15,7 +15,7 @@ What it does, in order:
 3. Signs in one user per role as the test client does, and counts each page's queries in-process:
    with the cache emptied (the first request after the data behind a page changed) and as the
    page is served after that.
-4. For the floor (/healthz/, one trivial query through the same middleware) and each key page,
+4. For the floor (/livez/, the same middleware and nothing else) and each key page,
    runs wrk with 8 connections for --duration seconds after a 2-second warm-up, and prints p50,
    p95 and requests per second, the page's p95 over the floor's p95 from the same run, and its
    query counts.
@@ -181,7 +181,7 @@ def query_counts(pages: list[Page], users: dict[str, Any]) -> dict[str, tuple[in
     from django.test.utils import CaptureQueriesContext
 
     counts = {}
-    for page in [*pages, Page("Floor", "/healthz/", "")]:
+    for page in [*pages, Page("Floor", "/livez/", "")]:
         client = Client(HTTP_X_FORWARDED_PROTO="https")
         if page.role:
             client.force_login(users[page.role])
@@ -216,7 +216,7 @@ def start_gunicorn(workers: int) -> subprocess.Popen[bytes]:
     )
     for _ in range(100):
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz/", timeout=1):
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/livez/", timeout=1):
                 return process
         except OSError:
             time.sleep(0.2)
@@ -251,7 +251,7 @@ def measure(pages: list[Page], cookies: dict[str, str], counts: dict[str, tuple[
     process = start_gunicorn(workers=4)
     try:
         rows = []
-        for page in [Page("Floor (/healthz/)", "/healthz/", ""), *pages]:
+        for page in [Page("Floor (/livez/)", "/livez/", ""), *pages]:
             wrk(page.path, cookies[page.role], 8, 2)  # warm-up
             rows.append((page, wrk(page.path, cookies[page.role], 8, seconds)))
     finally:
@@ -260,7 +260,7 @@ def measure(pages: list[Page], cookies: dict[str, str], counts: dict[str, tuple[
     print("| page | p50 (ms) | p95 (ms) | requests/s | p95 ÷ floor p95 | queries (nothing cached / served) | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for page, result in rows:
-        cold, served = counts["Floor"] if page.path == "/healthz/" else counts[page.name]
+        cold, served = counts["Floor"] if page.path == "/livez/" else counts[page.name]
         errors = result["socket_errors"] + result["status_errors"]
         print(
             f"| {page.name} | {result['p50_us'] / 1000:.1f} | {result['p95_us'] / 1000:.1f} | {result['rps']:.0f} "

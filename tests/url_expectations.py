@@ -72,6 +72,7 @@ EXPECTATIONS: dict[str, dict[str, int | str]] = {
     "core:accessibility": everyone(),
     "core:privacy": everyone(),
     "core:healthz": everyone(),
+    "core:livez": everyone(),
     "actions:progress": everyone(),
     "insights:public": everyone(),
     "funding:rounds": everyone(),

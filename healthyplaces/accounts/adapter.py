@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from healthyplaces.accounts.models import User
+from healthyplaces.accounts.selectors import sign_in_is_locked
+from healthyplaces.accounts.services import sign_in_failure_record, sign_in_failures_clear
 
 logger = logging.getLogger(__name__)
 
@@ -21,12 +23,31 @@ class AccountAdapter(DefaultAccountAdapter):
     }
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Every password check (sign-in, reauthentication, the admin's) comes through here first.
+        The lockout per address is asked of the database; allauth's rate limit (ACCOUNT_RATE_LIMITS:
+        failures per client IP only) then runs as usual."""
+        email = str(credentials.get("email") or "")
+        if email and sign_in_is_locked(email=email):
+            # The address (never the password) goes in the log, so admins can see whose account is tried.
+            logger.warning("Sign-in refused: %s is locked out after repeated failures", email)
+            raise self.validation_error("too_many_login_attempts")
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
-            # The address (never the password) goes in the log, so admins can see whose account is tried.
-            logger.warning("Sign-in refused: %s is locked out after repeated failures", credentials.get("email"))
+            logger.warning("Sign-in refused: too many failures from %s", self.get_client_ip(request))
             raise
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        email = credentials.get("email")
+        if email:
+            sign_in_failure_record(email=str(email))
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        # allauth calls this after a successful password reset (proof of the mailbox) to lift the
+        # lockout, which here lives in the database rather than in allauth's cache.
+        email = credentials.get("email")
+        if email:
+            sign_in_failures_clear(email=str(email))
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Community groups register themselves; staff accounts are made by a programme admin.

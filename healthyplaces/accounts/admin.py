@@ -1,7 +1,9 @@
 from typing import Any, cast
 
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
@@ -30,7 +32,10 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
-    readonly_fields = ("last_login", "date_joined")
+    # Roles (groups) are the only permissions given here, and only through user_set_roles, which logs
+    # the change and sets is_staff from them; permissions given to one person and superuser status
+    # are not on the form at all (a permission beyond the everyday roles' also brings the second factor).
+    readonly_fields = ("last_login", "date_joined", "is_staff")
     filter_horizontal = ("groups",)
     actions = ("unlock_sign_in", "erase_person")
 
@@ -57,6 +62,28 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
             user_set_roles(actor=cast(User, request.user), user=form.instance, roles=roles)
 
 
+admin.site.unregister(Group)
+
+
+class ReadOnlyAdminMixin:
+    """Shown in the admin site, never added, changed or deleted there."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Group)
+class RoleAdmin(ReadOnlyAdminMixin, BaseGroupAdmin):
+    """Roles and their permissions come from the apps' migrations, reviewed with the code: a permission
+    added here would give everyone in a role new powers with no entry in the role-change log."""
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ("name", "type", "charity_number", "company_number", "ward")
@@ -68,17 +95,8 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
         organisation_save(organisation=obj)
 
 
-class ReadOnlyLogAdmin(admin.ModelAdmin[Any]):
+class ReadOnlyLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Any]):
     """An audit log is written by what it records, never edited."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(RoleChange)

@@ -4,7 +4,14 @@ imports while building its own forms (ACCOUNT_SIGNUP_FORM_CLASS)."""
 from typing import Any
 
 from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.internal.flows.login import record_authentication
+from allauth.core import context
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django import forms
+
+from healthyplaces.accounts.selectors import sign_in_is_locked
 
 
 class SpecificErrorsMixin:
@@ -32,9 +39,52 @@ class SignupForm(SpecificErrorsMixin, allauth_forms.SignupForm):
     }
 
 
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def clean_oldpassword(self) -> str:
+        """Checked as reauthentication checks it (allauth's adapter.reauthenticate), not with
+        check_password alone: a locked address gets no more tries here, and a wrong one counts
+        toward its lockout and the client's rate limit, as at sign-in."""
+        password = self.cleaned_data.get("oldpassword", "")
+        if not get_account_adapter().reauthenticate(self.user, password):
+            raise get_account_adapter().validation_error("enter_current_password")
+        return str(password)
+
+
 class ResetPasswordForm(SpecificErrorsMixin, allauth_forms.ResetPasswordForm):
     required_messages = {"email": "Enter your email address"}
 
 
 class ResetPasswordKeyForm(SpecificErrorsMixin, allauth_forms.ResetPasswordKeyForm):
     required_messages = {"password1": "Enter a new password", "password2": "Enter the new password again"}
+
+
+class LockoutCheckMixin:
+    """A wrong authenticator code counts toward the same lockout as a wrong password (see
+    accounts.apps: allauth's authentication_failed signal), and a locked address gets no more tries
+    at a code than at a password."""
+
+    user: Any
+
+    def clean_code(self) -> str:
+        if sign_in_is_locked(email=self.user.email):
+            raise get_account_adapter().validation_error("too_many_login_attempts")
+        return str(super().clean_code())  # type: ignore[misc]
+
+
+class MFAAuthenticateForm(LockoutCheckMixin, mfa_forms.AuthenticateForm):
+    pass
+
+
+class MFAReauthenticateForm(LockoutCheckMixin, mfa_forms.ReauthenticateForm):
+    pass
+
+
+class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
+    """Setting up an authenticator app takes a code from it, so the session has just used the second
+    factor: recorded as allauth records a code typed at sign-in (StaffMFAMiddleware looks for it, and
+    also for the app itself, so the record counts only if the set-up it belongs to was saved)."""
+
+    def clean_code(self) -> str:
+        code = str(super().clean_code())
+        record_authentication(context.request, self.user, "mfa", type="totp", activated=True)
+        return code

@@ -3,8 +3,9 @@ from functools import cached_property
 from typing import Any, ClassVar
 from uuid import uuid4
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permission, PermissionsMixin
 from django.db import models
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from healthyplaces.accounts.org_ids import (
     validate_charity_number,
     validate_company_number,
 )
-from healthyplaces.accounts.roles import MFA_ROLES, Role
+from healthyplaces.accounts.roles import EVERYDAY_ROLES, Role
 from healthyplaces.vocabulary.models import Ward
 
 
@@ -77,11 +78,30 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def must_use_mfa(self) -> bool:
-        # accounts.backends reads this with the signed-in user; other User objects ask the groups.
-        in_mfa_role = getattr(self, "in_mfa_role", None)
-        if in_mfa_role is None:
-            in_mfa_role = any(role.value in self.role_names for role in MFA_ROLES)
-        return self.is_superuser or bool(in_mfa_role)
+        # accounts.backends reads this with the signed-in user; other User objects ask the database.
+        needs = getattr(self, "needs_second_factor", None)
+        if needs is None:
+            needs = User.objects.filter(pk=self.pk).filter(second_factor_required()).exists()
+        return self.is_superuser or bool(needs)
+
+
+def second_factor_required() -> Q:
+    """Who must sign in with a second factor, as a condition on users: superusers and anyone holding a
+    permission (through a role or given to them directly) beyond the everyday roles' own. Decided by
+    permissions, not role names, so a permission added to a role, or to a person, brings the second
+    factor with it."""
+    everyday = Permission.objects.filter(group__name__in=[role.value for role in EVERYDAY_ROLES]).values("pk")
+    beyond = Permission.objects.exclude(pk__in=everyday)
+    return (
+        Q(is_superuser=True)
+        | Q(Exists(beyond.filter(group__user=OuterRef("pk"))))
+        | Q(Exists(beyond.filter(user=OuterRef("pk"))))
+    )
+
+
+def needs_second_factor() -> Case:
+    """second_factor_required() as a value to annotate users with (User.must_use_mfa reads it)."""
+    return Case(When(second_factor_required(), then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 class Organisation(models.Model):
@@ -175,3 +195,27 @@ class PersonalDataExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} downloaded {self.what} of {self.subject}"
+
+
+class SignInFailures(models.Model):
+    """Wrong passwords (and authenticator codes) for one email address, wherever they were typed.
+
+    Kept in the database, not the cache: a cache outage or restart must neither forget a lockout nor
+    let failures go uncounted, and the key is the address alone (allauth's cache key also carries the
+    request's Host header, so another host name or port started a fresh count)."""
+
+    email = models.CharField(max_length=254, unique=True, help_text="Normalised: trimmed and lower case.")
+    failures = models.PositiveIntegerField(default=0)
+    counting_since = models.DateTimeField(help_text="The first failure of the current window.")
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "sign-in failures"
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.failures} failure(s)"
+
+    @staticmethod
+    def address(email: str) -> str:
+        """The one key for an address however it was typed (allauth matches addresses case-insensitively)."""
+        return email.strip().lower()

@@ -6,18 +6,19 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from allauth.account.adapter import get_adapter
-from allauth.core import ratelimit
+from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Cast
 from django.http import HttpRequest
+from django.utils import timezone
 
-from healthyplaces.accounts.models import Organisation, PersonalDataExport, RoleChange, User
+from healthyplaces.accounts.models import Organisation, PersonalDataExport, RoleChange, SignInFailures, User
 from healthyplaces.accounts.roles import Role
 from healthyplaces.core.links import absolute_url
 from healthyplaces.core.personal_data import personal_data_sources, retention_rules
@@ -75,12 +76,49 @@ def organisation_add_member(*, organisation: Organisation, user: User) -> None:
 
 
 def user_unlock_sign_in(*, request: HttpRequest, actor: User, user: User) -> None:
-    """Forget the wrong passwords that locked this person out (allauth counts them per address and
-    site in the shared cache, so the admin's request names the site)."""
+    """Forget the wrong passwords that locked this person out: every address of theirs, whichever
+    host name or port the failures came through (the count is kept per address alone)."""
     if not actor.has_role(Role.PROGRAMME_ADMIN) and not actor.is_superuser:
         raise PermissionDenied("Only a programme admin can unlock an account")
-    key = get_adapter()._get_login_attempts_cache_key(request, email=user.email)
-    ratelimit.clear(request, action="login_failed", key=key)
+    addresses = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    for address in addresses:
+        sign_in_failures_clear(email=address)
+
+
+def sign_in_failure_record(*, email: str) -> None:
+    """Count one wrong password or authenticator code for this address; the one that reaches
+    LOGIN_FAILURES_LIMIT within LOGIN_LOCKOUT_SECONDS of the first locks it for LOGIN_LOCKOUT_SECONDS.
+
+    One UPDATE computes the new count from the row's current values, so failures that arrive at the
+    same moment (in other processes) are each counted: the database serialises them on the row."""
+    address = SignInFailures.address(email)
+    now = timezone.now()
+    window = datetime.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    limit = settings.LOGIN_FAILURES_LIMIT
+    counting = Q(counting_since__gt=now - window)
+    # The SET expressions read the row as it was before this update.
+    reaches_limit = Q(pk__isnull=False) if limit <= 1 else counting & Q(failures__gte=limit - 1)
+    changes = {
+        "failures": Case(When(counting, then=F("failures") + 1), default=Value(1)),
+        "counting_since": Case(When(counting, then=F("counting_since")), default=Value(now)),
+        "locked_until": Case(When(reaches_limit, then=Value(now + window)), default=F("locked_until")),
+    }
+    rows = SignInFailures.objects.filter(email=address)
+    with transaction.atomic():
+        if rows.update(**changes):
+            return
+        try:
+            with transaction.atomic():
+                SignInFailures.objects.create(
+                    email=address, failures=1, counting_since=now, locked_until=now + window if limit <= 1 else None
+                )
+        except IntegrityError:
+            # Another process counted this address's first failure between the update and the insert.
+            rows.update(**changes)
+
+
+def sign_in_failures_clear(*, email: str) -> None:
+    SignInFailures.objects.filter(email=SignInFailures.address(email)).delete()
 
 
 def _is_programme_admin(user: User) -> bool:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from healthyplaces.core import views
-from healthyplaces.core.health import healthz
+from healthyplaces.core.health import healthz, livez
 
 app_name = "core"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("privacy/", views.privacy_notice, name="privacy"),
     path("healthz/", healthz, name="healthz"),
+    path("livez/", livez, name="livez"),
 ]

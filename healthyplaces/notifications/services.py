@@ -32,6 +32,9 @@ from healthyplaces.notifications.models import (
 
 logger = logging.getLogger(__name__)
 
+# The longest a save waits on an unreachable broker before leaving its emails to the sweep.
+BROKER_WAIT_SECONDS = 2
+
 
 class TransientSendError(Exception):
     """Sending failed in a way that may pass (a timeout, a 4xx reply); try again later."""
@@ -93,8 +96,14 @@ def notification_enqueue(*, notification_id: int) -> bool:
     from healthyplaces.notifications.tasks import send_notification
 
     try:
-        # No publish retries: if the broker is down, say so now rather than hold up a user's save.
-        send_notification.apply_async(args=(notification_id,), retry=False)
+        # No publish retries, and no connection retries either (kombu's own default waits about six
+        # seconds for a broker that refuses): if the broker is down, say so now rather than hold up
+        # a user's save.
+        pool: Any = send_notification.app.pool  # celery-types has it as a producer pool; it holds connections
+        with pool.acquire(block=True, timeout=BROKER_WAIT_SECONDS) as broker:
+            broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_WAIT_SECONDS)
+            options: dict[str, Any] = {"connection": broker}
+            send_notification.apply_async(args=(notification_id,), retry=False, **options)
     except Exception:  # kombu raises OperationalError or the transport's own connection errors
         logger.warning("Broker unavailable; notification %s will be sent by the sweep", notification_id, exc_info=True)
         return False

@@ -1,5 +1,8 @@
 """Settings shared by every environment; each value comes from the environment (12-factor)."""
 
+import hashlib
+import subprocess
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -130,17 +133,25 @@ ACCOUNT_FORMS = {
     "login": "healthyplaces.accounts.allauth_forms.LoginForm",
     "signup": "healthyplaces.accounts.allauth_forms.SignupForm",
     "reset_password": "healthyplaces.accounts.allauth_forms.ResetPasswordForm",
+    "change_password": "healthyplaces.accounts.allauth_forms.ChangePasswordForm",
     "reset_password_from_key": "healthyplaces.accounts.allauth_forms.ResetPasswordKeyForm",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
-# Lockout: this many wrong passwords for one email address within the window lock that address out
-# (right password or not) until the oldest failure is older than the window, or a programme admin
-# unlocks it ("Unlock sign-in" on the user in the admin site). The count lives in the shared cache.
+# Lockout: this many wrong passwords (or authenticator codes) for one email address within the window
+# lock that address out, right password or not, for the window after the last of them, or until a
+# programme admin unlocks it ("Unlock sign-in" on the user in the admin site). The count is kept per
+# address alone, in the database (accounts.models.SignInFailures), so neither the Host header nor a
+# cache outage changes it.
 LOGIN_FAILURES_LIMIT = env.int("LOGIN_FAILURES_LIMIT", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
-# allauth's own format: also at most 10 failures a minute from one IP address, whoever is tried.
-ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{LOGIN_FAILURES_LIMIT}/{LOGIN_LOCKOUT_SECONDS}s/key"}
+# allauth's own format: at most 10 failures a minute from one client IP address, whoever is tried
+# (its per-address "key" limit is replaced by the lockout above).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+# The client IP that rate limit counts is the REMOTE_ADDR, unless the portal runs behind this many
+# proxies that each append to X-Forwarded-For: then the address the outermost trusted one saw. More
+# than there are would let a client choose its own address; fewer would count the proxy for everyone.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Role changes, payments and personal-data downloads ask for the password again
 # (healthyplaces.accounts.reauthentication). Off only in the test settings; see there.
 REAUTHENTICATE_SENSITIVE_OPERATIONS = True
@@ -149,6 +160,11 @@ REAUTHENTICATE_SENSITIVE_OPERATIONS = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default=SERVICE_NAME)
 MFA_ADAPTER = "healthyplaces.accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "healthyplaces.accounts.allauth_forms.MFAAuthenticateForm",
+    "reauthenticate": "healthyplaces.accounts.allauth_forms.MFAReauthenticateForm",
+    "activate_totp": "healthyplaces.accounts.allauth_forms.ActivateTOTPForm",
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -185,16 +201,62 @@ EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Healthy Places <healthyplaces@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+
+def _release() -> str:
+    """Which code is running, for the cache keys: RELEASE from the environment (the image tag or
+    commit, when deploying), else the package version and the git commit, else (an image built
+    without .git) the version and a digest of the Python source, which changes with any code."""
+    release = env("RELEASE", default="")
+    if release:
+        return str(release)
+    try:
+        version = metadata.version("healthyplaces")
+    except metadata.PackageNotFoundError:
+        version = "0"
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],  # noqa: S607 - git from PATH, if any
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    if commit:
+        return f"{version}+{commit}"
+    source = hashlib.sha256()
+    packages = sorted(path.parent for path in BASE_DIR.glob("*/__init__.py") if path.parent.name != "tests")
+    for path in sorted(file for package in packages for file in package.rglob("*.py")):
+        source.update(path.read_bytes())
+    return f"{version}+{source.hexdigest()[:12]}"
+
+
+RELEASE = _release()
+
 REDIS_URL = env("REDIS_URL", default="")
-# Every process (each gunicorn worker) must see the same sign-in failure counts: Redis when there is
-# one, otherwise files under var/ (a developer's web, worker and beat share them).
+# Every process (each gunicorn worker) must share the cached reads: Redis when there is one,
+# otherwise files under var/ (a developer's web, worker and beat share them). Redis is only an
+# accelerator: TolerantRedisCache answers "not cached" when it cannot be reached
+# (healthyplaces/core/cache.py), so short socket timeouts keep an unreachable server from holding up
+# a page. Keys carry the release, so a deploy never reads values pickled by older code.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "healthyplaces.core.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"healthyplaces:{RELEASE}",
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("CACHE_TIMEOUT", default=1.0),
+            },
+        }
         if REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            "KEY_PREFIX": f"healthyplaces:{RELEASE}",
             # Django's default of 300 files would cull the cached reads' generations
             # (healthyplaces/core/generations.py) as fast as they are made.
             "OPTIONS": {"MAX_ENTRIES": 20_000},

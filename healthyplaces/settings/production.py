@@ -12,9 +12,12 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production runs behind one TLS-terminating load balancer, which appends the client's address to
+# X-Forwarded-For: the sign-in rate limit counts that address, not the balancer's (base.py).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-# A load balancer's plain-HTTP health check gets an answer, not a redirect.
-SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# A load balancer's plain-HTTP health checks get an answer, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^livez/$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)

@@ -159,7 +159,7 @@ def test_healthz_answers_503_when_the_database_is_unavailable():
         response = healthz(request)
 
     assert response.status_code == 503
-    assert response.content == b"database unavailable"
+    assert response.content == b"database unavailable\n"
 
 
 def test_collectstatic_with_the_production_storage_finds_every_file_the_built_assets_name(tmp_path):

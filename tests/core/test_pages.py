@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("role", [None, *Role])
-@pytest.mark.parametrize("url_name", ["core:home", "core:accessibility", "core:privacy", "core:healthz"])
+@pytest.mark.parametrize("url_name", ["core:home", "core:accessibility", "core:privacy", "core:healthz", "core:livez"])
 def test_the_open_pages_answer_everyone(client, role, url_name):
     if role is not None:
         client.force_login(UserFactory(roles=[role]))

@@ -37,7 +37,7 @@ def enqueued(monkeypatch):
     ids: list[int] = []
     monkeypatch.setattr(
         "healthyplaces.notifications.tasks.send_notification.apply_async",
-        lambda args, retry: ids.append(args[0]),
+        lambda args, retry, **options: ids.append(args[0]),
     )
     return ids
 
