@@ -5,6 +5,8 @@ from typing import Any
 
 from allauth.account import forms as allauth_forms
 from django import forms
+from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest
 
 
 class SpecificErrorsMixin:
@@ -30,6 +32,14 @@ class SignupForm(SpecificErrorsMixin, allauth_forms.SignupForm):
         "password1": "Enter a password",
         "password2": "Enter the password again",
     }
+
+    def try_save(self, request: HttpRequest) -> Any:
+        if self.account_already_exists:
+            # A new account costs one password hash; a registered address costs the same, thrown
+            # away, so the time sign-up takes does not say which it was (AccountAdapter.send_mail
+            # does the same for the email each one sends).
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)
 
 
 class ResetPasswordForm(SpecificErrorsMixin, allauth_forms.ResetPasswordForm):
