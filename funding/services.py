@@ -133,12 +133,28 @@ def _kinds(actor: User, application: Application) -> frozenset[str]:
     return actor_kinds(actor, organisation_member_ids=application.organisation.members.values_list("pk", flat=True))
 
 
+class DraftExists(Exception):
+    """The group already has a draft for this round; starting another must be asked for."""
+
+    def __init__(self, draft: Application) -> None:
+        super().__init__(f"{draft} is a draft to the same round")
+        self.draft = draft
+
+
 @transaction.atomic
-def application_start(*, actor: User, round_: Round, organisation: Organisation) -> Application:
+def application_start(*, actor: User, round_: Round, organisation: Organisation, another: bool = False) -> Application:
+    """One draft per group per round, unless the group says it means to start another: ten clicks
+    of Start make one draft, however close together."""
     if not actor.has_role(Role.COMMUNITY_GROUP_MEMBER) or not organisation.members.filter(pk=actor.pk).exists():
         raise PermissionDenied("Only a member of the group can apply for it")
     if not round_.is_open():
         raise ValidationError("This round is not open for applications")
+    # The group's row is locked until this transaction ends, so simultaneous starts by its members
+    # are decided one after the other, each seeing the draft the one before made.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    draft = Application.objects.filter(round=round_, organisation=organisation, state=State.DRAFT).first()
+    if draft is not None and not another:
+        raise DraftExists(draft)
     return Application.objects.create(round=round_, organisation=organisation, created_by=actor)
 
 
