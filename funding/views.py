@@ -196,6 +196,7 @@ def application_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def section_view(request: AuthenticatedHttpRequest, pk: int, section: str) -> HttpResponse:
     application, kinds = get_application_and_kinds(request, pk)
     titles = {s.key: s.title for s in sections_for(application.round)}
