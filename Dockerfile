@@ -71,11 +71,12 @@ RUN DJANGO_SECRET_KEY=build-time-only-not-a-real-secret-key-collectstatic-needs-
     DJANGO_ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput -v 1
 
-# Run as an unprivileged user. It owns var/ only (media uploads, the file email backend's var/mail,
-# the optional filesystem Celery broker); the code stays read-only to it.
+# Run as an unprivileged user. It owns var/ only (media uploads, the private application documents,
+# the file email backend's var/mail, the optional filesystem Celery broker); the code stays read-only
+# to it. A new named volume copies the folder it is mounted on, owner included, so each is made here.
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app \
-    && mkdir -p var/media var/mail var/celery/broker \
+    && mkdir -p var/media var/private var/mail var/celery/broker \
     && chown -R app:app var
 USER app
 

@@ -75,6 +75,7 @@ from connectors.services import (
 from healthyplaces.core.forms import add_service_errors
 from healthyplaces.core.http import AuthenticatedHttpRequest
 from healthyplaces.core.pagination import paginate
+from healthyplaces.core.submissions import submitted_once
 from insights.forms import InsightForm
 from insights.permissions import can_add_insight
 
@@ -196,6 +197,7 @@ def place_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def place_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_add_place(request.user):
         raise PermissionDenied
@@ -254,6 +256,7 @@ def connector_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def connector_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_manage_connectors(request.user):
         raise PermissionDenied
@@ -308,6 +311,7 @@ def conversation_detail_view(request: AuthenticatedHttpRequest, pk: int) -> Http
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def conversation_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (can_record_conversation(request.user) and can_view_conversations(request.user)):
         raise PermissionDenied
@@ -329,6 +333,7 @@ def conversation_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def conversation_raise_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     conversation = get_conversation_for_user(user=request.user, pk=pk)
     if not can_add_insight(request.user):
@@ -440,6 +445,7 @@ def forum_meeting_detail_view(request: AuthenticatedHttpRequest, pk: int) -> Htt
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def forum_meeting_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not (can_record_forum_meeting(request.user) and can_view_forum(request.user)):
         raise PermissionDenied
@@ -456,6 +462,7 @@ def forum_meeting_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def forum_member_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_manage_forum_members(request.user):
         raise PermissionDenied
@@ -485,6 +492,7 @@ def mentoring_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def mentoring_pair_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_manage_mentoring(request.user):
         raise PermissionDenied
@@ -501,6 +509,7 @@ def mentoring_pair_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def mentoring_pair_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The pair's page, where either of the two records a check-in or changes the status."""
     pair = get_mentoring_pair_for_user(user=request.user, pk=pk)

@@ -50,6 +50,8 @@ class StartForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the group that is applying", "invalid_choice": "Select one of your groups"},
     )
+    # Set only by the "start another application" confirmation: the group has a draft and means it.
+    another = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self, *args: Any, rounds: QuerySet[Round], organisations: QuerySet[Organisation], **kwargs: Any

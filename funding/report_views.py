@@ -24,6 +24,7 @@ from funding.views import get_application_and_kinds
 from funding.workflow import APPLICANT, State
 from healthyplaces.core.forms import add_service_errors, rebind_with_version
 from healthyplaces.core.http import AuthenticatedHttpRequest
+from healthyplaces.core.submissions import submitted_once
 from insights.forms import InsightForm
 from insights.models import Source
 
@@ -99,6 +100,7 @@ def report_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def report_insight_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An officer raises an insight from what the group reported, starting from its words."""
     if not can_manage_applications(request.user):

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -133,12 +133,28 @@ def _kinds(actor: User, application: Application) -> frozenset[str]:
     return actor_kinds(actor, organisation_member_ids=application.organisation.members.values_list("pk", flat=True))
 
 
+class DraftExists(Exception):
+    """The group already has a draft for this round; starting another must be asked for."""
+
+    def __init__(self, draft: Application) -> None:
+        super().__init__(f"{draft} is a draft to the same round")
+        self.draft = draft
+
+
 @transaction.atomic
-def application_start(*, actor: User, round_: Round, organisation: Organisation) -> Application:
+def application_start(*, actor: User, round_: Round, organisation: Organisation, another: bool = False) -> Application:
+    """One draft per group per round, unless the group says it means to start another: ten clicks
+    of Start make one draft, however close together."""
     if not actor.has_role(Role.COMMUNITY_GROUP_MEMBER) or not organisation.members.filter(pk=actor.pk).exists():
         raise PermissionDenied("Only a member of the group can apply for it")
     if not round_.is_open():
         raise ValidationError("This round is not open for applications")
+    # The group's row is locked until this transaction ends, so simultaneous starts by its members
+    # are decided one after the other, each seeing the draft the one before made.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    draft = Application.objects.filter(round=round_, organisation=organisation, state=State.DRAFT).first()
+    if draft is not None and not another:
+        raise DraftExists(draft)
     return Application.objects.create(round=round_, organisation=organisation, created_by=actor)
 
 
@@ -314,6 +330,14 @@ def _record_payment(application: Application, actor: User, payment: PaymentDetai
     )
 
 
+def _awards(round_id: int) -> tuple[Decimal, Decimal]:
+    """The round's awards so far: their total and the largest."""
+    totals = Application.objects.filter(round_id=round_id, state__in=AWARDED).aggregate(
+        total=Sum("amount_awarded"), largest=Max("amount_awarded")
+    )
+    return totals["total"] or Decimal(0), totals["largest"] or Decimal(0)
+
+
 def _check_award(application: Application, amount: Decimal | None) -> None:
     round_ = Round.objects.select_for_update().get(pk=application.round_id)
     if amount is None or amount <= 0:
@@ -323,12 +347,31 @@ def _check_award(application: Application, amount: Decimal | None) -> None:
             {"amount": f"The award cannot be more than the round's maximum of £{round_.maximum_award:,.2f}"}
         )
     # The round row is locked, so two panel members approving at once are counted one after the other.
-    awarded = Application.objects.filter(round=round_, state__in=AWARDED).aggregate(total=Sum("amount_awarded"))[
-        "total"
-    ] or Decimal(0)
+    awarded, _ = _awards(round_.pk)
     remaining = round_.budget - awarded
     if amount > remaining:
         raise ValidationError({"amount": f"Only £{remaining:,.2f} of the round's budget is left"})
+
+
+@transaction.atomic
+def round_limit_problems(*, round_: Round, budget: Decimal, maximum_award: Decimal) -> dict[str, str]:
+    """What is wrong with giving the round this budget and maximum award, given what it has awarded.
+
+    The round's row stays locked until the caller's transaction ends (the admin site saves the round
+    in the same one), as _check_award locks it: an award approved while the limits are lowered is
+    counted one after the other, so neither can slip under the other's check."""
+    problems: dict[str, str] = {}
+    if round_.pk is None:
+        return problems
+    Round.objects.select_for_update().filter(pk=round_.pk).first()
+    awarded, largest = _awards(round_.pk)
+    if budget < awarded:
+        problems["budget"] = f"The budget cannot be less than the £{awarded:,.2f} already awarded from this round"
+    if maximum_award < largest:
+        problems["maximum_award"] = (
+            f"The maximum award cannot be less than the largest award already made, £{largest:,.2f}"
+        )
+    return problems
 
 
 def _check_attachable(actor: User, application: Application) -> Application:

@@ -41,6 +41,7 @@ from funding.services import (
     ASSIGNABLE,
     REPORTABLE,
     ApplicationConflict,
+    DraftExists,
     PaymentDetails,
     application_save_section,
     application_start,
@@ -55,6 +56,7 @@ from healthyplaces.accounts.reauthentication import sensitive_operation
 from healthyplaces.core.forms import add_service_errors, rebind_with_version
 from healthyplaces.core.http import AuthenticatedHttpRequest
 from healthyplaces.core.pagination import paginate
+from healthyplaces.core.submissions import submitted_once
 
 PER_PAGE = 25
 SUBMIT_STEPS = ("submit", "resubmit")
@@ -80,6 +82,7 @@ def rounds_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@submitted_once
 def start_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_apply(request.user):
         raise PermissionDenied
@@ -93,8 +96,13 @@ def start_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             application = application_start(
-                actor=request.user, round_=form.cleaned_data["round"], organisation=form.cleaned_data["organisation"]
+                actor=request.user,
+                round_=form.cleaned_data["round"],
+                organisation=form.cleaned_data["organisation"],
+                another=form.cleaned_data["another"],
             )
+        except DraftExists as exists:
+            return render(request, "funding/start_another.html", {"draft": exists.draft})
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -188,6 +196,7 @@ def application_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def section_view(request: AuthenticatedHttpRequest, pk: int, section: str) -> HttpResponse:
     application, kinds = get_application_and_kinds(request, pk)
     titles = {s.key: s.title for s in sections_for(application.round)}

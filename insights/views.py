@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from healthyplaces.core.http import AuthenticatedHttpRequest
 from healthyplaces.core.pagination import paginate
+from healthyplaces.core.submissions import submitted_once
 from insights.exports import insights_csv, insights_xlsx
 from insights.forms import ImportMappingForm, ImportUploadForm, InsightForm, InsightResponseForm, InsightReviewForm
 from insights.imports import import_batch_create, import_batch_run, import_batch_set_mapping, import_preview, read_csv
@@ -43,6 +44,7 @@ def insight_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def insight_add_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_add_insight(request.user):
         raise PermissionDenied

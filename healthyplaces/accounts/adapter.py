@@ -1,15 +1,21 @@
 import logging
+import uuid
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 
 from healthyplaces.accounts.models import User
 from healthyplaces.accounts.selectors import sign_in_is_locked
 from healthyplaces.accounts.services import sign_in_failure_record, sign_in_failures_clear
+from healthyplaces.notifications.emails import RenderedEmail
+from healthyplaces.notifications.services import notification_queue_rendered
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +54,32 @@ class AccountAdapter(DefaultAccountAdapter):
         email = credentials.get("email")
         if email:
             sign_in_failures_clear(email=str(email))
+
+    # Sign-up answers a new address and a registered one alike (same page, one password hash, one
+    # email): each email is a row in the outbox, sent by the worker, so neither answer waits for the
+    # mail server and the time taken tells nobody whether the address has an account.
+    OUTBOX_MAILS = frozenset({"account/email/email_confirmation_signup", "account/email/account_already_exists"})
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        if template_prefix not in self.OUTBOX_MAILS:
+            super().send_mail(template_prefix, email, context)
+            return
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+        )
+        alternatives = message.alternatives if isinstance(message, EmailMultiAlternatives) else []
+        html = next((str(content) for content, mimetype in alternatives if mimetype == "text/html"), "")
+        # Both emails go to an account that exists by now: the one just made, or the one registered.
+        recipient = User.objects.get(email__iexact=email)
+        notification_queue_rendered(
+            recipient=recipient,
+            kind="account",
+            key=f"{template_prefix}:{recipient.pk}:{uuid.uuid4().hex}",
+            rendered=RenderedEmail(subject=str(message.subject), text=str(message.body), html=html),
+        )
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Community groups register themselves; staff accounts are made by a programme admin.

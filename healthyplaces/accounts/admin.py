@@ -1,3 +1,14 @@
+"""People and organisations in the admin site. What each model allows, and why, is said above its
+registration. The models other packages register are decided here too:
+
+- auth.Group: roles come from migrations (healthyplaces.accounts.roles); see its own admin.
+- account.EmailAddress (allauth): kept editable; a programme admin corrects a mistyped address or
+  confirms one by hand, and the portal has no service for either.
+- mfa.Authenticator (allauth): a programme admin removes a lost phone's authenticator here so its
+  owner can set up a new one (README); allauth's admin lets nothing else be changed.
+- django_celery_beat's schedules: edited here by design (README, "Emails and schedules").
+"""
+
 from typing import Any, cast
 
 from django.contrib import admin, messages
@@ -5,20 +16,32 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 
 from healthyplaces.accounts.models import Organisation, PersonalDataExport, RoleChange, User
 from healthyplaces.accounts.reauthentication import sensitive_operation
 from healthyplaces.accounts.roles import Role
-from healthyplaces.accounts.services import organisation_save, user_set_roles, user_unlock_sign_in
+from healthyplaces.accounts.services import (
+    organisation_add_member,
+    organisation_remove_member,
+    organisation_save,
+    user_set_roles,
+    user_unlock_sign_in,
+)
 
 
+# User: roles change only through user_set_roles (logged in the role-change log), and is_staff
+# follows the role, so it is read-only. A person is never deleted here: "Erase this person's
+# personal data" (person_erase) removes what identifies them everywhere and keeps the records their
+# work is part of. Nobody sets another person's password: they would then know it, and the owner
+# would not; the person uses "Forgot your password?". Admins change their own after giving it again.
 @admin.register(User)
 # Adding a user or changing one (their roles) is a sensitive operation.
 @method_decorator(sensitive_operation(), name="add_view")
 @method_decorator(sensitive_operation(), name="change_view")
+@method_decorator(sensitive_operation(), name="_own_password_change")
 # django-stubs types UserAdmin for AbstractUser; ours is an AbstractBaseUser with email login.
 class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     ordering = ("email",)
@@ -38,6 +61,23 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     readonly_fields = ("last_login", "date_joined", "is_staff")
     filter_horizontal = ("groups",)
     actions = ("unlock_sign_in", "erase_person")
+
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return False
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        if str(request.user.pk) != str(id):
+            messages.error(
+                request,
+                "You cannot set another person's password. Ask them to use "
+                '"Forgot your password?" on the sign-in page.',
+            )
+            return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[id]))
+        return self._own_password_change(request, id, form_url)
+
+    def _own_password_change(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        response: HttpResponse = super().user_change_password(request, id, form_url)
+        return response
 
     @admin.action(description="Unlock sign-in (forget wrong passwords)")
     def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
@@ -65,6 +105,32 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
 admin.site.unregister(Group)
 
 
+# Organisation: edited here through organisation_save (the registration conventions); its members are
+# added and removed through the accounts services. Applications and fund contributions protect it from
+# deletion.
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+    list_display = ("name", "type", "charity_number", "company_number", "ward")
+    list_filter = ("type",)
+    search_fields = ("name", "charity_number", "company_number")
+    filter_horizontal = ("members",)
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        organisation_save(organisation=obj)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        wanted = form.cleaned_data.pop("members", None)
+        super().save_related(request, form, formsets, change)
+        if wanted is None:
+            return
+        organisation: Organisation = form.instance
+        current = set(organisation.members.all())
+        for user in set(wanted) - current:
+            organisation_add_member(organisation=organisation, user=user)
+        for user in current - set(wanted):
+            organisation_remove_member(organisation=organisation, user=user)
+
+
 class ReadOnlyAdminMixin:
     """Shown in the admin site, never added, changed or deleted there."""
 
@@ -78,23 +144,14 @@ class ReadOnlyAdminMixin:
         return False
 
 
+# Group: roles and their permissions come from the apps' migrations, reviewed with the code.
 @admin.register(Group)
 class RoleAdmin(ReadOnlyAdminMixin, BaseGroupAdmin):
     """Roles and their permissions come from the apps' migrations, reviewed with the code: a permission
     added here would give everyone in a role new powers with no entry in the role-change log."""
 
 
-@admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
-    list_display = ("name", "type", "charity_number", "company_number", "ward")
-    list_filter = ("type",)
-    search_fields = ("name", "charity_number", "company_number")
-    filter_horizontal = ("members",)
-
-    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
-        organisation_save(organisation=obj)
-
-
+# The audit logs: written by what they record, never added, changed or deleted here.
 class ReadOnlyLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Any]):
     """An audit log is written by what it records, never edited."""
 

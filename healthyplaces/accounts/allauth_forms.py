@@ -10,6 +10,8 @@ from allauth.core import context
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as totp_forms
 from django import forms
+from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest
 
 from healthyplaces.accounts.selectors import sign_in_is_locked
 
@@ -37,6 +39,14 @@ class SignupForm(SpecificErrorsMixin, allauth_forms.SignupForm):
         "password1": "Enter a password",
         "password2": "Enter the password again",
     }
+
+    def try_save(self, request: HttpRequest) -> Any:
+        if self.account_already_exists:
+            # A new account costs one password hash; a registered address costs the same, thrown
+            # away, so the time sign-up takes does not say which it was (AccountAdapter.send_mail
+            # does the same for the email each one sends).
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)
 
 
 class ChangePasswordForm(allauth_forms.ChangePasswordForm):

@@ -75,6 +75,11 @@ def organisation_add_member(*, organisation: Organisation, user: User) -> None:
     organisation.members.add(user)
 
 
+@transaction.atomic
+def organisation_remove_member(*, organisation: Organisation, user: User) -> None:
+    organisation.members.remove(user)
+
+
 def user_unlock_sign_in(*, request: HttpRequest, actor: User, user: User) -> None:
     """Forget the wrong passwords that locked this person out: every address of theirs, whichever
     host name or port the failures came through (the count is kept per address alone)."""

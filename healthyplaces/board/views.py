@@ -24,6 +24,7 @@ from healthyplaces.board.services import DeprivationFileInvalid, deprivation_loa
 from healthyplaces.core.forms import add_service_errors
 from healthyplaces.core.generations import CACHE_SECONDS
 from healthyplaces.core.http import AuthenticatedHttpRequest
+from healthyplaces.core.submissions import submitted_once
 
 
 @login_required
@@ -82,6 +83,7 @@ def snapshot_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def snapshot_freeze_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_freeze_snapshot(request.user):
         raise PermissionDenied

@@ -1,4 +1,23 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+
+class FormSubmission(models.Model):
+    """One row per posted form that creates something, keyed by the token the form carried
+    (healthyplaces.core.submissions). The same form posted again (a double click, a resend after a
+    slow answer) finds the row and goes where the first post went, so it creates nothing twice."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    redirect_to = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = (models.Index(fields=("user", "created_at"), name="core_submission_user_recent"),)
+
+    def __str__(self) -> str:
+        return f"{self.token} by {self.user_id}"
 
 
 class DurableGeneration(models.Model):

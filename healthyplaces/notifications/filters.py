@@ -9,6 +9,7 @@ KIND_CHOICES = (
     ("review_reminder", "Review reminder"),
     ("review_escalation", "Overdue review, to admins"),
     ("digest", "Progress digest"),
+    ("account", "Sign-up email (verification or already registered)"),
 )
 
 

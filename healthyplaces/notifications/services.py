@@ -22,7 +22,7 @@ from healthyplaces.accounts.models import User
 from healthyplaces.accounts.roles import Role
 from healthyplaces.core.links import absolute_url
 from healthyplaces.notifications.digest import DigestPeriod, DigestSection, build_digest_sections
-from healthyplaces.notifications.emails import render_email
+from healthyplaces.notifications.emails import RenderedEmail, render_email
 from healthyplaces.notifications.models import (
     DigestFrequency,
     DigestSubscription,
@@ -70,6 +70,18 @@ def notification_queue(
     headers: dict[str, str] = {}
     if unsubscribe is not None:
         headers = {"List-Unsubscribe": f"<{unsubscribe.url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return notification_queue_rendered(recipient=recipient, kind=kind, key=key, rendered=rendered, headers=headers)
+
+
+def notification_queue_rendered(
+    *,
+    recipient: User,
+    kind: str,
+    key: str,
+    rendered: RenderedEmail,
+    headers: Mapping[str, str] | None = None,
+) -> Notification | None:
+    """notification_queue for an email rendered elsewhere (allauth renders its own account emails)."""
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -80,7 +92,7 @@ def notification_queue(
                 subject=rendered.subject,
                 body_text=rendered.text,
                 body_html=rendered.html,
-                headers=headers,
+                headers=dict(headers or {}),
             )
     except IntegrityError:
         # Another process queued the same key between our check and our insert.

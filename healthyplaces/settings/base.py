@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Outside the session and sign-in middleware, so their own answers get its headers too.
+    "healthyplaces.core.middleware.ResponseHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -351,6 +353,41 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Browser features nobody on the portal uses, denied to every page and anything it embeds
+# (healthyplaces.core.middleware). The map of places does not ask where the visitor is; second
+# factors are authenticator codes, not WebAuthn (allow publickey-credentials-get if that changes).
+# Only features Chromium knows: an unknown name is an error on its console.
+PERMISSIONS_POLICY_DENIED = (
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+
+# Request size. Form fields (everything but uploaded files) may total this much: Django's default,
+# set here so it is a decision. A whole request body may be at most REQUEST_BODY_MAX_BYTES: the
+# largest upload (a 10 MB application document, funding.files) plus room, so a file a little over
+# 10 MB is told so on the page rather than refused outright.
+# The proxy in front should refuse larger bodies first (README, "Request size").
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=12 * 1024 * 1024)
 
 # Personal data in closed grant applications and in insights is anonymised this many days after
 # the application closed or the insight was logged (six years: the limitation period for claims

@@ -1,3 +1,6 @@
+"""The shared vocabulary: no service writes it (it is loaded by load_vocabulary and corrected here).
+Records that use a ward, theme or population group protect it from deletion where they must."""
+
 from django.contrib import admin
 
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward

@@ -263,7 +263,9 @@ def url_for(url_name, w):
 def post_data(url_name, variant, w):
     today = timezone.localdate()
     if url_name == "funding:start":
-        return {"round": w["round"].pk, "organisation": w["group"].pk}
+        # The group may have a draft to this round already; starting another is then asked for
+        # deliberately (tests/funding/test_start_once.py has the question).
+        return {"round": w["round"].pk, "organisation": w["group"].pk, "another": "on"}
     if url_name == "funding:transition":
         return {"name": "withdraw"} if variant == "withdraw" else {"name": "approve", "amount": "500"}
     if url_name == "funding:report":

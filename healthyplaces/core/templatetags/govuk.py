@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms, template
@@ -24,7 +25,10 @@ from django.conf import settings
 from django.forms.boundfield import BoundField
 from django.template import Context
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from healthyplaces.core.submissions import SUBMISSION_FIELD, posted_token
 
 register = template.Library()
 
@@ -45,6 +49,15 @@ WIDGET_CLASSES: dict[str, str] = {
 ERROR_MODIFIERS = frozenset({"govuk-input", "govuk-textarea", "govuk-select", "govuk-file-upload"})
 # Grouped controls: the error summary links to the first option.
 GROUPED_TYPES = frozenset({"radioselect", "checkboxselectmultiple"})
+
+
+@register.simple_tag(takes_context=True)
+def submission_token(context: Any) -> SafeString:
+    """The hidden token that makes a create form's second post go where its first went
+    (healthyplaces.core.submissions). A form shown again with its errors keeps the token it had."""
+    request = context.get("request")
+    token = posted_token(request) if request is not None and request.method == "POST" else None
+    return format_html('<input type="hidden" name="{}" value="{}">', SUBMISSION_FIELD, token or uuid.uuid4())
 
 
 @register.filter
