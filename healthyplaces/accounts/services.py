@@ -111,6 +111,14 @@ def sign_in_failures_clear(*, email: str) -> None:
     SignInFailures.objects.filter(email=SignInFailures.address(email)).delete()
 
 
+def sign_in_failures_forget_stale(*, now: datetime.datetime) -> int:
+    """Forget the counts that no longer lock or count anything: a row is made for any address typed,
+    registered or not, and an address is personal data. Returns how many were forgotten."""
+    cutoff = now - datetime.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    stale = SignInFailures.objects.filter(counting_since__lte=cutoff).exclude(locked_until__gt=now)
+    return stale.delete()[0]
+
+
 def _is_programme_admin(user: User) -> bool:
     return user.has_role(Role.PROGRAMME_ADMIN) or user.is_superuser
 

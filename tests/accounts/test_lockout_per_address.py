@@ -13,6 +13,7 @@ from django.urls import reverse
 from healthyplaces.accounts.models import SignInFailures
 from healthyplaces.accounts.roles import Role
 from healthyplaces.accounts.services import sign_in_failure_record
+from healthyplaces.accounts.tasks import apply_data_retention
 from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,18 @@ def test_behind_one_trusted_proxy_the_rate_limit_counts_the_client_it_saw(settin
     assert LOCKED in response.content.decode()
     # Another client behind the same balancer is not locked out by the first.
     assert signed_in(sign_in_at(HOSTS[0], member.email, TEST_PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7"))
+
+
+def test_counts_that_can_no_longer_lock_are_forgotten_by_the_daily_retention_task(time_machine):
+    time_machine.move_to("2026-11-26 09:00:00+00:00", tick=False)
+    for _ in range(5):
+        sign_in_failure_record(email="locked@example.org")
+    sign_in_failure_record(email="typo@example.org")
+    time_machine.move_to("2026-11-26 09:10:00+00:00", tick=False)
+    sign_in_failure_record(email="recent@example.org")
+
+    time_machine.move_to("2026-11-26 09:16:00+00:00", tick=False)
+    apply_data_retention.apply().get()
+
+    # The lock ended at 09:15 and the typo's window too; the recent failure still counts.
+    assert set(SignInFailures.objects.values_list("email", flat=True)) == {"recent@example.org"}
