@@ -14,6 +14,7 @@ from healthyplaces.accounts.models import SignInFailures
 from healthyplaces.accounts.roles import Role
 from healthyplaces.accounts.services import sign_in_failure_record
 from healthyplaces.accounts.tasks import apply_data_retention
+from tests.conftest import require
 from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +91,7 @@ def test_wrong_authenticator_codes_count_toward_the_same_lockout():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_failures_at_the_same_moment_are_each_counted():
     """Ten processes' failures for one address at once: the count is ten, not fewer."""
-    if connection.vendor != "postgresql":
-        pytest.fail("needs PostgreSQL (DATABASE_URL), as CI runs it: SQLite serialises every write anyway")
+    require(connection.vendor == "postgresql", "needs PostgreSQL (DATABASE_URL): SQLite serialises every write")
     email = "target@example.org"
     start = threading.Barrier(10)
     errors: list[BaseException] = []
