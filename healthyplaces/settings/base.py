@@ -199,7 +199,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Healthy Places <healthyp
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 REDIS_URL = env("REDIS_URL", default="")
-# Every process (each gunicorn worker) must see the same sign-in failure counts: Redis when there is
+# Every process (each gunicorn worker) must see the same per-IP sign-in rate limits: Redis when there is
 # one, otherwise files under var/ (a developer's web, worker and beat share them).
 CACHES = {
     "default": (
