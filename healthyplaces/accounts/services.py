@@ -65,6 +65,7 @@ def organisation_add_member(*, organisation: Organisation, user: User) -> None:
     organisation.members.add(user)
 
 
+@transaction.atomic
 def user_unlock_sign_in(*, request: HttpRequest, actor: User, user: User) -> None:
     """Forget the wrong passwords that locked this person out: every address of theirs, whichever
     host name or port the failures came through (the count is kept per address alone)."""
@@ -107,10 +108,12 @@ def sign_in_failure_record(*, email: str) -> None:
             rows.update(**changes)
 
 
+@transaction.atomic
 def sign_in_failures_clear(*, email: str) -> None:
     SignInFailures.objects.filter(email=SignInFailures.address(email)).delete()
 
 
+@transaction.atomic
 def sign_in_failures_forget_stale(*, now: datetime.datetime) -> int:
     """Forget the counts that no longer lock or count anything: a row is made for any address typed,
     registered or not, and an address is personal data. Returns how many were forgotten."""
