@@ -29,7 +29,7 @@ class AccountAdapter(DefaultAccountAdapter):
     }
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        """Every password check (sign-in, reauthentication, the admin's) comes through here first.
+        """Every password check (sign-in, reauthentication, changing the password) comes here first.
         The lockout per address is asked of the database; allauth's rate limit (ACCOUNT_RATE_LIMITS:
         failures per client IP only) then runs as usual."""
         email = str(credentials.get("email") or "")

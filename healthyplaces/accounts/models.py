@@ -3,7 +3,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 from uuid import uuid4
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permission, PermissionsMixin
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
 from django.db import models
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.db.models.functions import Lower
@@ -90,12 +90,21 @@ def second_factor_required() -> Q:
     permission (through a role or given to them directly) beyond the everyday roles' own. Decided by
     permissions, not role names, so a permission added to a role, or to a person, brings the second
     factor with it."""
-    everyday = Permission.objects.filter(group__name__in=[role.value for role in EVERYDAY_ROLES]).values("pk")
-    beyond = Permission.objects.exclude(pk__in=everyday)
+    # Read through the two link tables alone (no join to the permissions themselves): this is asked
+    # with the signed-in user on every request.
+    role_permission = Group.permissions.through
+    everyday = role_permission.objects.filter(group__name__in=[role.value for role in EVERYDAY_ROLES])
+    everyday_ids = everyday.values("permission_id")
     return (
         Q(is_superuser=True)
-        | Q(Exists(beyond.filter(group__user=OuterRef("pk"))))
-        | Q(Exists(beyond.filter(user=OuterRef("pk"))))
+        | Q(Exists(role_permission.objects.filter(group__user=OuterRef("pk")).exclude(permission_id__in=everyday_ids)))
+        | Q(
+            Exists(
+                User.user_permissions.through.objects.filter(user_id=OuterRef("pk")).exclude(
+                    permission_id__in=everyday_ids
+                )
+            )
+        )
     )
 
 

@@ -122,8 +122,18 @@ def sign_in_failure_record(*, email: str) -> None:
             rows.update(**changes)
 
 
+@transaction.atomic
 def sign_in_failures_clear(*, email: str) -> None:
     SignInFailures.objects.filter(email=SignInFailures.address(email)).delete()
+
+
+@transaction.atomic
+def sign_in_failures_forget_stale(*, now: datetime.datetime) -> int:
+    """Forget the counts that no longer lock or count anything: a row is made for any address typed,
+    registered or not, and an address is personal data. Returns how many were forgotten."""
+    cutoff = now - datetime.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    stale = SignInFailures.objects.filter(counting_since__lte=cutoff).exclude(locked_until__gt=now)
+    return stale.delete()[0]
 
 
 def _is_programme_admin(user: User) -> bool:

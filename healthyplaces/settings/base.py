@@ -238,11 +238,11 @@ def _release() -> str:
 RELEASE = _release()
 
 REDIS_URL = env("REDIS_URL", default="")
-# Every process (each gunicorn worker) must share the cached reads: Redis when there is one,
-# otherwise files under var/ (a developer's web, worker and beat share them). Redis is only an
-# accelerator: TolerantRedisCache answers "not cached" when it cannot be reached
-# (healthyplaces/core/cache.py), so short socket timeouts keep an unreachable server from holding up
-# a page. Keys carry the release, so a deploy never reads values pickled by older code.
+# Every process (each gunicorn worker) must share the cached reads and allauth's per-IP sign-in rate
+# limits: Redis when there is one, otherwise files under var/ (a developer's web, worker and beat share
+# them). Redis is only an accelerator: TolerantRedisCache answers "not cached" when it cannot be
+# reached (healthyplaces/core/cache.py), so short socket timeouts keep an unreachable server from
+# holding up a page. Keys carry the release, so a deploy never reads values pickled by older code.
 CACHES = {
     "default": (
         {

@@ -13,6 +13,8 @@ from django.urls import reverse
 from healthyplaces.accounts.models import SignInFailures
 from healthyplaces.accounts.roles import Role
 from healthyplaces.accounts.services import sign_in_failure_record
+from healthyplaces.accounts.tasks import apply_data_retention
+from tests.conftest import require
 from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,8 +91,7 @@ def test_wrong_authenticator_codes_count_toward_the_same_lockout():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_failures_at_the_same_moment_are_each_counted():
     """Ten processes' failures for one address at once: the count is ten, not fewer."""
-    if connection.vendor != "postgresql":
-        pytest.fail("needs PostgreSQL (DATABASE_URL), as CI runs it: SQLite serialises every write anyway")
+    require(connection.vendor == "postgresql", "needs PostgreSQL (DATABASE_URL): SQLite serialises every write")
     email = "target@example.org"
     start = threading.Barrier(10)
     errors: list[BaseException] = []
@@ -142,3 +143,18 @@ def test_behind_one_trusted_proxy_the_rate_limit_counts_the_client_it_saw(settin
     assert LOCKED in response.content.decode()
     # Another client behind the same balancer is not locked out by the first.
     assert signed_in(sign_in_at(HOSTS[0], member.email, TEST_PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7"))
+
+
+def test_counts_that_can_no_longer_lock_are_forgotten_by_the_daily_retention_task(time_machine):
+    time_machine.move_to("2026-11-26 09:00:00+00:00", tick=False)
+    for _ in range(5):
+        sign_in_failure_record(email="locked@example.org")
+    sign_in_failure_record(email="typo@example.org")
+    time_machine.move_to("2026-11-26 09:10:00+00:00", tick=False)
+    sign_in_failure_record(email="recent@example.org")
+
+    time_machine.move_to("2026-11-26 09:16:00+00:00", tick=False)
+    apply_data_retention.apply().get()
+
+    # The lock ended at 09:15 and the typo's window too; the recent failure still counts.
+    assert set(SignInFailures.objects.values_list("email", flat=True)) == {"recent@example.org"}

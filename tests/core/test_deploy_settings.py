@@ -171,3 +171,22 @@ def test_collectstatic_with_the_production_storage_finds_every_file_the_built_as
     manifest = json.loads((tmp_path / "var" / "staticfiles" / "staticfiles.json").read_text())
     assert "dist/leaflet/leaflet-src.esm.js" in manifest["paths"]
     assert "dist/govuk/govuk-frontend.min.js" in manifest["paths"]
+
+
+def test_production_counts_the_client_address_the_load_balancer_saw_unless_told_otherwise(tmp_path):
+    """Behind one load balancer the sign-in rate limit must count the client it saw (the last
+    X-Forwarded-For entry), not the balancer; a stack with nothing in front sets TRUSTED_PROXY_COUNT=0."""
+    names = ("ALLAUTH_TRUSTED_PROXY_COUNT",)
+
+    assert production_settings(production_env(tmp_path), names)["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
+    alone = production_env(tmp_path, TRUSTED_PROXY_COUNT="0")
+    assert production_settings(alone, names)["ALLAUTH_TRUSTED_PROXY_COUNT"] == 0
+
+
+def test_the_compose_stack_with_nothing_in_front_trusts_no_forwarded_address():
+    # Read as text: PyYAML is not among the project's dependencies. The setting sits in the
+    # environment every app container shares (x-app-environment).
+    compose = (PROJECT_ROOT / "docker-compose.yml").read_text()
+    shared_environment = compose.split("x-app-environment:", 1)[1].split("\nx-", 1)[0]
+
+    assert '\n  TRUSTED_PROXY_COUNT: "0"\n' in shared_environment
