@@ -14,9 +14,7 @@ Identifiers:
   for a company), else "<GIVING360_PREFIX>-org-<organisation id>";
 - funder: settings.FUNDER_ORG_ID."""
 
-import csv
 import datetime
-import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -30,7 +28,7 @@ from funding.models import Application
 from funding.workflow import AWARDED
 from healthyplaces.accounts.models import Organisation
 from healthyplaces.core.links import absolute_url
-from insights.exports import safe_cell
+from healthyplaces.core.spreadsheets import csv_rows_text, csv_safe
 
 # The version of the 360Giving Data Standard the output follows (the package's "version" is major.minor).
 STANDARD_VERSION = "1.4"
@@ -248,11 +246,9 @@ def grant_rows(applications: Iterable[Application]) -> list[list[Any]]:
         for index in range(1, extra_locations + 1):
             location = locations[index] if index < len(locations) else {}
             row += [location.get(key, "") for _, key in LOCATION_COLUMNS]
-        rows.append([safe_cell(cell) for cell in row])
+        rows.append([csv_safe(cell) for cell in row])
     return rows
 
 
 def grants_csv(applications: Iterable[Application]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(grant_rows(applications))
-    return buffer.getvalue()
+    return csv_rows_text(grant_rows(applications))
