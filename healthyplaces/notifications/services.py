@@ -33,6 +33,11 @@ from healthyplaces.notifications.models import (
 logger = logging.getLogger(__name__)
 
 
+# Every email the portal sends is written by the portal, not a person (RFC 3834): mail servers and
+# autoresponders then know not to send out-of-office replies to it or loop with it.
+AUTOMATED_HEADERS = {"Auto-Submitted": "auto-generated"}
+
+
 class TransientSendError(Exception):
     """Sending failed in a way that may pass (a timeout, a 4xx reply); try again later."""
 
@@ -128,7 +133,8 @@ def notification_send(*, notification_id: int) -> SendOutcome:
         subject=notification.subject,
         body=notification.body_text,
         to=[notification.to_email],
-        headers=notification.headers,
+        # Added when sent, so notifications queued before this header existed carry it too.
+        headers={**AUTOMATED_HEADERS, **notification.headers},
         connection=get_connection(),
     )
     if notification.body_html:

@@ -34,6 +34,7 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="portal.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}",
         HEALTHYPLACES_VAR_DIR=str(tmp_path / "var"),
+        SITE_URL="https://portal.example.org",
     )
     for key, value in overrides.items():
         if value is None:
@@ -79,6 +80,17 @@ def test_production_settings_pass_check_deploy(tmp_path):
 
     assert result.returncode == 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_fails_when_links_in_emails_would_be_plain_http(tmp_path):
+    result = run_python(
+        ["manage.py", "check", "--deploy"],
+        production_env(tmp_path, SITE_URL="http://portal.example.org"),
+    )
+
+    assert result.returncode != 0
+    assert "core.E001" in result.stderr
+    assert "SITE_URL is 'http://portal.example.org'" in result.stderr
 
 
 def test_production_settings_refuse_to_load_without_a_secret_key(tmp_path):
