@@ -5,9 +5,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.http import HttpRequest
 
 from healthyplaces.accounts.models import User
+from healthyplaces.core.mail import AUTOMATED_HEADERS
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +29,19 @@ class AccountAdapter(DefaultAccountAdapter):
             # The address (never the password) goes in the log, so admins can see whose account is tried.
             logger.warning("Sign-in refused: %s is locked out after repeated failures", credentials.get("email"))
             raise
+
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> EmailMessage:
+        # Verification and password-reset emails are automated too (the notifications carry the same).
+        message: EmailMessage = super().render_mail(
+            template_prefix, email, context, {**AUTOMATED_HEADERS, **(headers or {})}
+        )
+        return message
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Community groups register themselves; staff accounts are made by a programme admin.

@@ -21,6 +21,7 @@ from django.utils import timezone
 from healthyplaces.accounts.models import User
 from healthyplaces.accounts.roles import Role
 from healthyplaces.core.links import absolute_url
+from healthyplaces.core.mail import AUTOMATED_HEADERS
 from healthyplaces.notifications.digest import DigestPeriod, DigestSection, build_digest_sections
 from healthyplaces.notifications.emails import render_email
 from healthyplaces.notifications.models import (
@@ -31,11 +32,6 @@ from healthyplaces.notifications.models import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-# Every email the portal sends is written by the portal, not a person (RFC 3834): mail servers and
-# autoresponders then know not to send out-of-office replies to it or loop with it.
-AUTOMATED_HEADERS = {"Auto-Submitted": "auto-generated"}
 
 
 class TransientSendError(Exception):
