@@ -3,22 +3,28 @@ portal's pages: one saved page for each route of the URL matrix (tests/test_url_
 first person in READERS who may see it, plus the shapes no GET route shows (sign-in, a form with
 errors, the 404 page). The checker starts once for the whole folder: a JVM is slow to start."""
 
+import datetime
 import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from actions.models import Action
 from actions.services import action_update
 from funding.models import ApplicationEvent
 from funding.workflow import State
 from healthyplaces.accounts.models import RoleChange
 from healthyplaces.notifications.models import Notification
+from healthyplaces.notifications.tokens import make_unsubscribe_token
 from tests import url_expectations as expect
 from tests.conftest import require
+from tests.funding.factories import AssignmentFactory, GrantReportFactory, PaymentFactory
 from tests.support.world import make_world
 from tests.test_url_matrix import assessment, board, network, portal_routes, sample_kwargs
 
@@ -58,6 +64,8 @@ def world(settings, tmp_path):
         next_review_date=None,
         narrative="Two lunch clubs opened.",
     )
+    # Overdue, so the lists show the overdue tag.
+    Action.objects.filter(pk=action.pk).update(next_review_date=timezone.localdate() - datetime.timedelta(days=1))
     Notification.objects.create(
         kind="review_reminder", key="html-validity", to_email="o@example.org", subject="Review due", body_text="."
     )
@@ -82,7 +90,9 @@ def save_pages(world, folder: Path) -> list[str]:
         if person != expect.ANONYMOUS:
             client.force_login(world["people"][person])
         response = client.post(url, data) if data is not None else client.get(url)
-        assert response.status_code in (200, 404), f"{name}: {url} as {person} answered {response.status_code}"
+        assert response.status_code in (200, 400, 403, 404), (
+            f"{name}: {url} as {person} answered {response.status_code}"
+        )
         if response["Content-Type"].startswith("text/html"):
             (folder / f"{name}.html").write_bytes(response.content)
             saved.append(name)
@@ -99,6 +109,39 @@ def save_pages(world, folder: Path) -> list[str]:
     # Pages whose lists the matrix's reader sees empty: a timeline, an assessor's own assignments.
     save("funding-application-timeline", expect.OFFICER, world["assessed"].get_absolute_url())
     save("funding-assessments-assessor", expect.ASSESSOR, reverse("funding:assessments"))
+    save("forbidden", expect.MEMBER, reverse("funding:panels"))
+    (folder / "server-error.html").write_text(render_to_string("500.html"))
+    saved.append("server-error")
+    # Pages the matrix's sample objects never reach: later states of an application and an
+    # assignment, the other task-list sections, and allauth's and the unsubscribe's other pages.
+    paid = PaymentFactory(
+        application__round=world["round"],
+        application__organisation=world["application"].organisation,
+        application__state=State.REPORT_DUE,
+        application__reference="HP-2026-00077",
+    ).application
+    GrantReportFactory(application=paid, what_happened="Twelve lunch clubs ran.", submitted_at=timezone.now())
+    save("funding-application-paid", expect.OFFICER, paid.get_absolute_url())
+    save("funding-application-paid-group", expect.MEMBER, paid.get_absolute_url())
+    save("funding-report", expect.MEMBER, reverse("funding:report", kwargs={"pk": paid.pk}))
+    save("funding-submitted", expect.MEMBER, reverse("funding:submitted", kwargs={"pk": world["assessed"].pk}))
+    for section in ("budget", "documents"):
+        url = reverse("funding:section", kwargs={"pk": world["application"].pk, "section": section})
+        save(f"funding-section-{section}", expect.MEMBER, url)
+    undeclared = AssignmentFactory(application__round=world["round"], assessor=world["people"][expect.ASSESSOR])
+    save(
+        "funding-assessment-declare",
+        expect.ASSESSOR,
+        reverse("funding:assessment_declare", kwargs={"pk": undeclared.pk}),
+    )
+    save("account-logout", expect.OFFICER, reverse("account_logout"))
+    save("account-password-reset-done", expect.ANONYMOUS, reverse("account_reset_password_done"))
+    save("account-verification-sent", expect.ANONYMOUS, reverse("account_email_verification_sent"))
+    save("account-email", expect.MEMBER, reverse("account_email"))
+    save("mfa-index", expect.MEMBER, reverse("mfa_index"))
+    save("unsubscribe-invalid", expect.ANONYMOUS, reverse("notifications:unsubscribe", kwargs={"token": "not-a-token"}))
+    token = make_unsubscribe_token(user_id=world["people"][expect.BOARD].pk)
+    save("unsubscribe-done", expect.ANONYMOUS, reverse("notifications:unsubscribe", kwargs={"token": token}), {})
     # A form sent empty: the error summary and the errors beside the fields.
     save("insights-add-with-errors", expect.OFFICER, reverse("insights:add"), {})
     return saved
