@@ -7,6 +7,7 @@ import datetime
 import json
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from healthyplaces.notifications.models import Notification
 from healthyplaces.notifications.tokens import make_unsubscribe_token
 from tests import url_expectations as expect
 from tests.conftest import require
-from tests.funding.factories import AssignmentFactory, GrantReportFactory, PaymentFactory
+from tests.funding.factories import ApplicationFactory, AssignmentFactory, GrantReportFactory, PaymentFactory
 from tests.support.world import make_world
 from tests.test_url_matrix import assessment, board, network, portal_routes, sample_kwargs
 
@@ -114,12 +115,14 @@ def save_pages(world, folder: Path) -> list[str]:
     saved.append("server-error")
     # Pages the matrix's sample objects never reach: later states of an application and an
     # assignment, the other task-list sections, and allauth's and the unsubscribe's other pages.
-    paid = PaymentFactory(
-        application__round=world["round"],
-        application__organisation=world["application"].organisation,
-        application__state=State.REPORT_DUE,
-        application__reference="HP-2026-00077",
-    ).application
+    paid = ApplicationFactory.create(
+        round=world["round"],
+        organisation=world["application"].organisation,
+        state=State.REPORT_DUE,
+        reference="HP-2026-00077",
+        amount_awarded=Decimal("500"),
+    )
+    PaymentFactory.create(application=paid)
     GrantReportFactory(application=paid, what_happened="Twelve lunch clubs ran.", submitted_at=timezone.now())
     save("funding-application-paid", expect.OFFICER, paid.get_absolute_url())
     save("funding-application-paid-group", expect.MEMBER, paid.get_absolute_url())
@@ -128,7 +131,7 @@ def save_pages(world, folder: Path) -> list[str]:
     for section in ("budget", "documents"):
         url = reverse("funding:section", kwargs={"pk": world["application"].pk, "section": section})
         save(f"funding-section-{section}", expect.MEMBER, url)
-    undeclared = AssignmentFactory(application__round=world["round"], assessor=world["people"][expect.ASSESSOR])
+    undeclared = AssignmentFactory.create(application__round=world["round"], assessor=world["people"][expect.ASSESSOR])
     save(
         "funding-assessment-declare",
         expect.ASSESSOR,
