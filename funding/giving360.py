@@ -28,7 +28,7 @@ from funding.models import Application
 from funding.workflow import AWARDED
 from healthyplaces.accounts.models import Organisation
 from healthyplaces.core.links import absolute_url
-from healthyplaces.core.spreadsheets import csv_rows_text, csv_safe
+from healthyplaces.core.spreadsheets import csv_rows_text
 
 # The version of the 360Giving Data Standard the output follows (the package's "version" is major.minor).
 STANDARD_VERSION = "1.4"
@@ -233,7 +233,7 @@ def _value(record: dict[str, Any], path: str) -> Any:
 
 
 def grant_rows(applications: Iterable[Application]) -> list[list[Any]]:
-    """Header, then one row per grant; text cells defused against spreadsheet formulas."""
+    """Header, then one row per grant (grants_csv defuses formula-like text)."""
     records: Sequence[dict[str, Any]] = [grant_record(application) for application in applications]
     extra_locations = max((len(record.get("beneficiaryLocation", [])) - 1 for record in records), default=0)
     header = [title for title, _ in COLUMNS]
@@ -246,7 +246,7 @@ def grant_rows(applications: Iterable[Application]) -> list[list[Any]]:
         for index in range(1, extra_locations + 1):
             location = locations[index] if index < len(locations) else {}
             row += [location.get(key, "") for _, key in LOCATION_COLUMNS]
-        rows.append([csv_safe(cell) for cell in row])
+        rows.append(row)
     return rows
 
 

@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from healthyplaces.core.formats import money, pence_to_pounds
 from healthyplaces.core.spreadsheets import Column, Sheet, csv_text
-from healthyplaces.core.spreadsheets import Kind as CellKind
 from insights.stats import SUPPRESSED, shown_count
 
 Kind = Literal["count", "money", "percent"]
@@ -40,9 +39,6 @@ class Series:
         if self.kind == "percent":
             return f"{value}%"
         return shown_count(value, suppress=self.suppress)
-
-    def cell_kind(self) -> CellKind:
-        return self.kind
 
     def cell(self, value: int) -> Decimal | int | str:
         """The figure for a spreadsheet: pounds, a fraction for a percentage, a count or the words
@@ -139,7 +135,7 @@ class Chart:
         columns = [
             Column(self.label_heading),
             *([Column(self.note_heading, "integer" if numeric_notes else "text")] if self.note_heading else []),
-            *(Column(series.name, series.cell_kind()) for series in self.series),
+            *(Column(series.name, series.kind) for series in self.series),
         ]
         rows = []
         for row in self.rows:
