@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from funding.giving360 import grants_csv, grants_for_export, package
 from funding.permissions import can_manage_applications
 from healthyplaces.core.http import AuthenticatedHttpRequest
-from healthyplaces.core.spreadsheets import csv_response
+from healthyplaces.core.spreadsheets import attachment_response, csv_response
 
 
 @login_required
@@ -40,7 +40,5 @@ def export_file_view(request: AuthenticatedHttpRequest, file_format: str) -> Htt
     filename = f"360giving-grants-{timezone.localdate().isoformat()}.{file_format}"
     if file_format != "json":
         return csv_response(grants_csv(grants), filename=filename)
-    body = json.dumps(package(grants), indent=2, ensure_ascii=False)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    body = json.dumps(package(grants), indent=2, ensure_ascii=False).encode("utf-8")
+    return attachment_response(body, content_type="application/json; charset=utf-8", filename=filename)

@@ -24,7 +24,7 @@ from healthyplaces.board.services import DeprivationFileInvalid, deprivation_loa
 from healthyplaces.core.forms import add_service_errors
 from healthyplaces.core.generations import CACHE_SECONDS
 from healthyplaces.core.http import AuthenticatedHttpRequest
-from healthyplaces.core.spreadsheets import csv_response, xlsx_response
+from healthyplaces.core.spreadsheets import attachment_response, csv_response, xlsx_response
 
 
 @login_required
@@ -50,12 +50,6 @@ def _chart_or_404(figures: Figures, key: str) -> Chart:
         return figures.chart(key)
     except KeyError as missing:
         raise Http404("No such chart") from missing
-
-
-def _attachment(content: str | bytes, *, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required
@@ -130,7 +124,7 @@ def snapshot_pack_view(request: AuthenticatedHttpRequest, pk: int, file_format: 
     snapshot = get_snapshot_for_user(user=request.user, pk=pk)
     filename = f"board-pack-{snapshot.meeting_date.isoformat()}.{file_format}"
     if file_format == "pdf":
-        return _attachment(pack_pdf(snapshot), content_type="application/pdf", filename=filename)
+        return attachment_response(pack_pdf(snapshot), content_type="application/pdf", filename=filename)
     return xlsx_response(pack_xlsx(snapshot), filename=filename)
 
 

@@ -112,7 +112,8 @@ def csv_rows_text(rows: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def _attachment(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+def attachment_response(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    """A file to download (the CSV, XLSX and PDF downloads share it)."""
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -120,11 +121,11 @@ def _attachment(content: bytes, *, content_type: str, filename: str) -> HttpResp
 
 def csv_response(text: str, *, filename: str) -> HttpResponse:
     """The one way a CSV leaves the portal: UTF-8 with a byte-order mark, as a download."""
-    return _attachment((BOM + text).encode("utf-8"), content_type=CSV_TYPE, filename=filename)
+    return attachment_response((BOM + text).encode("utf-8"), content_type=CSV_TYPE, filename=filename)
 
 
 def xlsx_response(content: bytes, *, filename: str) -> HttpResponse:
-    return _attachment(content, content_type=XLSX_TYPE, filename=filename)
+    return attachment_response(content, content_type=XLSX_TYPE, filename=filename)
 
 
 def sheet_name(title: str, taken: Iterable[str] = ()) -> str:
