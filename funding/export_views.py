@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from funding.giving360 import export_overview, grants_csv, grants_for_export, package, publication_problem
 from funding.permissions import can_manage_applications
 from healthyplaces.core.http import AuthenticatedHttpRequest
+from healthyplaces.core.spreadsheets import attachment_response, csv_response
 
 # The page lists the first findings and counts the rest by check; the Data Quality Tool has them all.
 FINDINGS_SHOWN = 50
@@ -53,11 +54,8 @@ def export_file_view(request: AuthenticatedHttpRequest, file_format: str) -> Htt
     if not grants.exists():
         # A 360Giving package must hold at least one grant; an empty file would not validate.
         raise Http404("No grants have been awarded yet, so there is nothing to publish")
-    if file_format == "json":
-        body = json.dumps(package(grants), indent=2, ensure_ascii=False)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    else:
-        response = HttpResponse(grants_csv(grants), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="360giving-grants-{stamp}.{file_format}"'
-    return response
+    filename = f"360giving-grants-{timezone.localdate().isoformat()}.{file_format}"
+    if file_format != "json":
+        return csv_response(grants_csv(grants), filename=filename)
+    body = json.dumps(package(grants), indent=2, ensure_ascii=False).encode("utf-8")
+    return attachment_response(body, content_type="application/json; charset=utf-8", filename=filename)

@@ -14,6 +14,7 @@ from funding.models import MAX_SCORE, Application, AssessmentCriterion, Attachme
 from funding.services import ReportAnswers
 from funding.workflow import Transition
 from healthyplaces.accounts.models import Organisation, User
+from healthyplaces.core.formats import money
 from healthyplaces.core.forms import GovukDateField, ModelMultipleChoiceField
 from healthyplaces.vocabulary.models import Ward
 
@@ -273,7 +274,7 @@ class BudgetSectionForm(SectionForm):
             if f"amount_{row}" in self.errors:
                 continue
             if amount is not None and not item:
-                self.add_error(f"item_{row}", f"Enter what the £{amount:,.2f} in line {row} is for")
+                self.add_error(f"item_{row}", f"Enter what the {money(amount)} in line {row} is for")
             elif item and amount is None:
                 self.add_error(f"amount_{row}", f"Enter the amount for {item}")
         return cleaned
@@ -511,7 +512,7 @@ class ReportForm(forms.Form):
         self.budget_lines = list(budget_lines)
         for line in self.budget_lines:
             self.fields[f"spent_{line.pk}"] = forms.DecimalField(
-                label=f"{line.item} (budgeted £{line.amount:,.2f})",
+                label=f"{line.item} (budgeted {money(line.amount)})",
                 required=False,
                 max_digits=10,
                 decimal_places=2,

@@ -18,9 +18,7 @@ Nothing is published until 360Giving has registered the council's prefix (public
 every grant id starts with it, and a made-up one would go out as if it were real. An award dated
 after the day of publication is not an award yet: it is left out, and refused if passed in."""
 
-import csv
 import datetime
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,8 +41,8 @@ from healthyplaces.accounts.org_ids import (
     registered_org_id,
 )
 from healthyplaces.core.links import absolute_url
+from healthyplaces.core.spreadsheets import csv_rows_text
 from healthyplaces.vocabulary.models import Ward
-from insights.exports import safe_cell
 
 # The version of the 360Giving Data Standard the output follows (the package's "version" is major.minor).
 STANDARD_VERSION = "1.4"
@@ -348,7 +346,7 @@ def _value(record: dict[str, Any], path: str) -> Any:
 
 
 def grant_rows(applications: Iterable[Application], *, published_on: datetime.date | None = None) -> list[list[Any]]:
-    """Header, then one row per grant; text cells defused against spreadsheet formulas. Refuses
+    """Header, then one row per grant; grants_csv defuses formula-like text. Refuses
     (NotPublishable) as package does."""
     _check_publishable()
     records: Sequence[dict[str, Any]] = [
@@ -365,11 +363,9 @@ def grant_rows(applications: Iterable[Application], *, published_on: datetime.da
         for index in range(1, extra_locations + 1):
             location = locations[index] if index < len(locations) else {}
             row += [location.get(key, "") for _, key in LOCATION_COLUMNS]
-        rows.append([safe_cell(cell) for cell in row])
+        rows.append(row)
     return rows
 
 
 def grants_csv(applications: Iterable[Application], *, published_on: datetime.date | None = None) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(grant_rows(applications, published_on=published_on))
-    return buffer.getvalue()
+    return csv_rows_text(grant_rows(applications, published_on=published_on))

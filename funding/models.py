@@ -11,6 +11,7 @@ from django.utils import timezone
 from funding.files import attachment_path, private_storage
 from funding.workflow import AWARDED, State
 from healthyplaces.accounts.models import Organisation
+from healthyplaces.core.formats import money
 from healthyplaces.vocabulary.models import Ward
 from insights.models import Insight
 
@@ -38,7 +39,7 @@ class Contribution(models.Model):
     amount = models.DecimalField(max_digits=10, decimal_places=2, validators=[POSITIVE])
 
     def __str__(self) -> str:
-        return f"{self.partner}: £{self.amount}"
+        return f"{self.partner}: {money(self.amount)}"
 
 
 class Priority(models.Model):
@@ -165,7 +166,7 @@ class BudgetLine(models.Model):
         ordering = ("pk",)
 
     def __str__(self) -> str:
-        return f"{self.item}: £{self.amount}"
+        return f"{self.item}: {money(self.amount)}"
 
 
 class ApplicationEvent(models.Model):
@@ -330,7 +331,7 @@ class Payment(models.Model):
         constraints = (models.CheckConstraint(condition=Q(amount__gt=0), name="funding_payment_positive"),)
 
     def __str__(self) -> str:
-        return f"£{self.amount} on {self.paid_on}"
+        return f"{money(self.amount)} on {self.paid_on}"
 
 
 class GrantReport(models.Model):
@@ -362,4 +363,4 @@ class ReportSpend(models.Model):
         constraints = (models.UniqueConstraint(fields=("report", "budget_line"), name="funding_spend_once_per_line"),)
 
     def __str__(self) -> str:
-        return f"£{self.amount_spent} spent"
+        return f"{money(self.amount_spent)} spent"

@@ -17,6 +17,7 @@ from funding.selectors import weighted_percent
 from funding.services import Section, sections_for
 from funding.workflow import State
 from healthyplaces.accounts.models import Organisation
+from healthyplaces.core.formats import money
 
 COMPLETED = "Completed"
 IN_PROGRESS = "In progress"
@@ -126,10 +127,6 @@ class SectionAnswers:
     rows: list[Row]
 
 
-def _money(amount: Decimal | None) -> str:
-    return "Not given" if amount is None else f"£{amount:,.2f}"
-
-
 def _display(application: Application, name: str) -> Row:
     label = LABELS[name]
     value: Any = getattr(application, name) if name not in ("wards", "priority") else None
@@ -138,7 +135,7 @@ def _display(application: Application, name: str) -> Row:
     if name == "priority":
         return Row(label, str(application.priority) if application.priority_id else "None selected")
     if name == "amount_requested":
-        return Row(label, _money(value))
+        return Row(label, money(value, none="Not given"))
     if isinstance(value, bool):
         return Row(label, "Yes" if value else "No")
     if hasattr(value, "strftime"):
@@ -174,7 +171,7 @@ def answers(application: Application) -> list[SectionAnswers]:
             continue
         rows = [_display(application, name) for name in section.fields]
         if section.key == "budget":
-            lines = [f"{line.item}: £{line.amount:,.2f}" for line in application.budget_lines.all()]
+            lines = [f"{line.item}: {money(line.amount)}" for line in application.budget_lines.all()]
             rows.append(Row("Budget lines", items=lines or ["None added"]))
         if section.key == "documents":
             rows.extend(_documents(application))

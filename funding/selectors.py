@@ -125,6 +125,10 @@ class PanelRow:
     remaining_after: Decimal
     decided: bool
 
+    @property
+    def over_budget_by(self) -> Decimal:
+        return -self.remaining_after
+
 
 @dataclass(frozen=True)
 class Panel:

@@ -32,6 +32,7 @@ from funding.permissions import can_assess, can_manage_applications
 from funding.workflow import APPLICANT, AWARDED, EDITABLE, TRANSITIONS, State, actor_kinds
 from healthyplaces.accounts.models import Organisation, User
 from healthyplaces.accounts.roles import Role
+from healthyplaces.core.formats import money
 from healthyplaces.core.links import absolute_url
 from healthyplaces.notifications.services import notification_queue
 from insights.models import Insight
@@ -119,12 +120,12 @@ def _budget_problems(application: Application) -> dict[str, str]:
         return {"amount_requested": "Enter the amount you are asking for"}
     if amount < round_.minimum_award or amount > round_.maximum_award:
         low, high = round_.minimum_award, round_.maximum_award
-        return {"amount_requested": f"The amount must be between £{low:,.2f} and £{high:,.2f}"}
+        return {"amount_requested": f"The amount must be between {money(low)} and {money(high)}"}
     lines_total = application.budget_lines.aggregate(total=Sum("amount"))["total"]
     if lines_total is None:
         return {"budget_lines": "Add at least one line to your budget"}
     if lines_total != amount:
-        message = f"Your budget lines add up to £{lines_total:,.2f}, not the £{amount:,.2f} you are asking for"
+        message = f"Your budget lines add up to {money(lines_total)}, not the {money(amount)} you are asking for"
         return {"budget_lines": message}
     return {}
 
@@ -267,7 +268,7 @@ def application_transition(
         locked.decision_conditions = conditions.strip()
     if transition.needs_payment:
         paid = _record_payment(locked, actor, payment)
-        note = "\n".join(filter(None, [f"£{paid.amount:,.2f} paid on {paid.paid_on:%-d %B %Y}", note]))
+        note = "\n".join(filter(None, [f"{money(paid.amount)} paid on {paid.paid_on:%-d %B %Y}", note]))
     if transition.needs_due_date:
         if due_on is None:
             raise ValidationError({"due_on": "Enter the date the report is due"})
@@ -319,7 +320,7 @@ def _record_payment(application: Application, actor: User, payment: PaymentDetai
     left = (application.amount_awarded or Decimal(0)) - paid
     if payment.amount > left:
         raise ValidationError(
-            {"amount": f"Only £{left:,.2f} of the £{application.amount_awarded or 0:,.2f} award is left to pay"}
+            {"amount": f"Only {money(left)} of the {money(application.amount_awarded or 0)} award is left to pay"}
         )
     return Payment.objects.create(
         application=application,
@@ -344,13 +345,13 @@ def _check_award(application: Application, amount: Decimal | None) -> None:
         raise ValidationError({"amount": "Enter the amount awarded"})
     if amount > round_.maximum_award:
         raise ValidationError(
-            {"amount": f"The award cannot be more than the round's maximum of £{round_.maximum_award:,.2f}"}
+            {"amount": f"The award cannot be more than the round's maximum of {money(round_.maximum_award)}"}
         )
     # The round row is locked, so two panel members approving at once are counted one after the other.
     awarded, _ = _awards(round_.pk)
     remaining = round_.budget - awarded
     if amount > remaining:
-        raise ValidationError({"amount": f"Only £{remaining:,.2f} of the round's budget is left"})
+        raise ValidationError({"amount": f"Only {money(remaining)} of the round's budget is left"})
 
 
 @transaction.atomic

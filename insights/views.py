@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from healthyplaces.core.http import AuthenticatedHttpRequest
 from healthyplaces.core.pagination import paginate
+from healthyplaces.core.spreadsheets import csv_response, xlsx_response
 from healthyplaces.core.submissions import submitted_once
 from insights.exports import insights_csv, insights_xlsx
 from insights.forms import ImportMappingForm, ImportUploadForm, InsightForm, InsightResponseForm, InsightReviewForm
@@ -172,15 +173,10 @@ def insight_export_view(request: AuthenticatedHttpRequest, file_format: str) -> 
     _, insights = insight_list(user=request.user, params=request.GET)
     insights = insights.prefetch_related("actions")
     stamp = timezone.localdate().isoformat()
+    filename = f"insights-{stamp}.{file_format}"
     if file_format == "csv":
-        response = HttpResponse(insights_csv(insights), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            insights_xlsx(insights),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="insights-{stamp}.{file_format}"'
-    return response
+        return csv_response(insights_csv(insights), filename=filename)
+    return xlsx_response(insights_xlsx(insights), filename=filename)
 
 
 @login_required

@@ -1,7 +1,5 @@
 """``{% load funding %}``: how applications read on the page."""
 
-from decimal import Decimal
-
 from django import template
 
 from funding import presentation
@@ -14,12 +12,6 @@ register = template.Library()
 def state_tag_class(state: str) -> str:
     """The tag colour for an application's state; the words in the tag carry the meaning."""
     return presentation.state_tag_class(state)
-
-
-@register.filter
-def pounds(amount: Decimal | None) -> str:
-    """£1,234.50"""
-    return "" if amount is None else f"£{amount:,.2f}"
 
 
 @register.filter

@@ -8,12 +8,13 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.http import HttpRequest
 
 from healthyplaces.accounts.models import User
 from healthyplaces.accounts.selectors import sign_in_is_locked
 from healthyplaces.accounts.services import sign_in_failure_record, sign_in_failures_clear
+from healthyplaces.core.mail import AUTOMATED_HEADERS
 from healthyplaces.notifications.emails import RenderedEmail
 from healthyplaces.notifications.services import notification_queue_rendered
 
@@ -80,6 +81,19 @@ class AccountAdapter(DefaultAccountAdapter):
             key=f"{template_prefix}:{recipient.pk}:{uuid.uuid4().hex}",
             rendered=RenderedEmail(subject=str(message.subject), text=str(message.body), html=html),
         )
+
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> EmailMessage:
+        # Verification and password-reset emails are automated too (the notifications carry the same).
+        message: EmailMessage = super().render_mail(
+            template_prefix, email, context, {**AUTOMATED_HEADERS, **(headers or {})}
+        )
+        return message
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Community groups register themselves; staff accounts are made by a programme admin.

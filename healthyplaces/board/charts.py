@@ -6,12 +6,12 @@ them exactly as the board saw them.
 
 Values are whole numbers: counts, percentages, or money in pence (shown as pounds)."""
 
-import csv
-import io
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal
 
-from insights.exports import safe_cell
+from healthyplaces.core.formats import money, pence_to_pounds
+from healthyplaces.core.spreadsheets import Column, Sheet, csv_text
 from insights.stats import SUPPRESSED, shown_count
 
 Kind = Literal["count", "money", "percent"]
@@ -35,16 +35,19 @@ class Series:
 
     def shown(self, value: int) -> str:
         if self.kind == "money":
-            return f"£{value // 100:,}.{value % 100:02d}"
+            return money(pence_to_pounds(value))
         if self.kind == "percent":
             return f"{value}%"
         return shown_count(value, suppress=self.suppress)
 
-    def raw(self, value: int) -> str:
-        """The figure for a spreadsheet: pounds without the sign, counts as suppressed."""
+    def cell(self, value: int) -> Decimal | int | str:
+        """The figure for a spreadsheet: pounds, a fraction for a percentage, a count or the words
+        that stand for a suppressed one."""
         if self.kind == "money":
-            return f"{value // 100}.{value % 100:02d}"
-        return self.shown(value).rstrip("%")
+            return pence_to_pounds(value)
+        if self.kind == "percent":
+            return Decimal(value) / 100
+        return SUPPRESSED if self.is_hidden(value) else value
 
     def is_hidden(self, value: int) -> bool:
         return self.shown(value) == SUPPRESSED
@@ -124,18 +127,28 @@ class Chart:
             for row in self.rows
         ]
 
-    def spreadsheet_rows(self) -> list[list[str]]:
-        """Header and rows, formula cells defused, for CSV and XLSX."""
-        rows = [self.headings]
+    def sheet(self) -> Sheet:
+        """The chart's table with typed cells, for CSV and XLSX."""
+        notes = [row.note for row in self.rows]
+        # A note such as a deprivation decile is a number; store it as one.
+        numeric_notes = all(note.isdigit() or not note for note in notes)
+        columns = [
+            Column(self.label_heading),
+            *([Column(self.note_heading, "integer" if numeric_notes else "text")] if self.note_heading else []),
+            *(Column(series.name, series.kind) for series in self.series),
+        ]
+        rows = []
         for row in self.rows:
-            values = [series.raw(value) for series, value in zip(self.series, row.values, strict=True)]
-            rows.append([row.label, *([row.note] if self.note_heading else []), *values])
-        return [[safe_cell(cell) for cell in row] for row in rows]
+            values = [series.cell(value) for series, value in zip(self.series, row.values, strict=True)]
+            note: list[Any] = []
+            if self.note_heading:
+                note = [(int(row.note) if row.note else None) if numeric_notes else row.note]
+            rows.append([row.label, *note, *values])
+        return Sheet(self.title, columns, rows)
 
     def csv(self) -> str:
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(self.spreadsheet_rows())
-        return buffer.getvalue()
+        sheet = self.sheet()
+        return csv_text(sheet.columns, sheet.rows)
 
     def layout(self) -> Layout:
         """Bars scaled to the largest value shown (one scale for every series: no dual axes)."""

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from healthyplaces.board.charts import Chart
 from healthyplaces.board.figures import Figures
 from healthyplaces.board.forms import CompareForm, DeprivationUploadForm, SnapshotFreezeForm
-from healthyplaces.board.pack import XLSX_TYPE, pack_pdf, pack_xlsx
+from healthyplaces.board.pack import pack_pdf, pack_xlsx
 from healthyplaces.board.permissions import can_freeze_snapshot, can_load_deprivation
 from healthyplaces.board.selectors import (
     dashboard_for_user,
@@ -24,6 +24,7 @@ from healthyplaces.board.services import DeprivationFileInvalid, deprivation_loa
 from healthyplaces.core.forms import add_service_errors
 from healthyplaces.core.generations import CACHE_SECONDS
 from healthyplaces.core.http import AuthenticatedHttpRequest
+from healthyplaces.core.spreadsheets import attachment_response, csv_response, xlsx_response
 from healthyplaces.core.submissions import submitted_once
 
 
@@ -52,12 +53,6 @@ def _chart_or_404(figures: Figures, key: str) -> Chart:
         raise Http404("No such chart") from missing
 
 
-def _attachment(content: str | bytes, *, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 def chart_csv_view(request: AuthenticatedHttpRequest, key: str, pk: int | None = None) -> HttpResponse:
     """One chart's figures as CSV: now (no pk) or as a snapshot froze them."""
@@ -69,7 +64,7 @@ def chart_csv_view(request: AuthenticatedHttpRequest, key: str, pk: int | None =
         figures = snapshot_figures(snapshot)
         stamp = f"board-{snapshot.meeting_date.isoformat()}"
     chart = _chart_or_404(figures, key)
-    return _attachment(chart.csv(), content_type="text/csv; charset=utf-8", filename=f"{key}-{stamp}.csv")
+    return csv_response(chart.csv(), filename=f"{key}-{stamp}.csv")
 
 
 @login_required
@@ -131,8 +126,8 @@ def snapshot_pack_view(request: AuthenticatedHttpRequest, pk: int, file_format: 
     snapshot = get_snapshot_for_user(user=request.user, pk=pk)
     filename = f"board-pack-{snapshot.meeting_date.isoformat()}.{file_format}"
     if file_format == "pdf":
-        return _attachment(pack_pdf(snapshot), content_type="application/pdf", filename=filename)
-    return _attachment(pack_xlsx(snapshot), content_type=XLSX_TYPE, filename=filename)
+        return attachment_response(pack_pdf(snapshot), content_type="application/pdf", filename=filename)
+    return xlsx_response(pack_xlsx(snapshot), filename=filename)
 
 
 @login_required

@@ -5,6 +5,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.console import EmailBackend as ConsoleBackend
 from django.core.mail.backends.filebased import EmailBackend as FileBackend
 
+# Every email the portal sends is written by the portal, not a person (RFC 3834): mail servers and
+# autoresponders then send no out-of-office replies to it and never loop with it.
+AUTOMATED_HEADERS = {"Auto-Submitted": "auto-generated"}
+
 
 class ConsoleAndFileEmailBackend(BaseEmailBackend):
     """Print each message and keep a copy under EMAIL_FILE_PATH, so a developer can read what was

@@ -21,6 +21,7 @@ from django.utils import timezone
 from healthyplaces.accounts.models import User
 from healthyplaces.accounts.roles import Role
 from healthyplaces.core.links import absolute_url
+from healthyplaces.core.mail import AUTOMATED_HEADERS
 from healthyplaces.notifications.digest import DigestPeriod, DigestSection, build_digest_sections
 from healthyplaces.notifications.emails import RenderedEmail, render_email
 from healthyplaces.notifications.models import (
@@ -149,7 +150,8 @@ def notification_send(*, notification_id: int) -> SendOutcome:
         subject=notification.subject,
         body=notification.body_text,
         to=[notification.to_email],
-        headers=notification.headers,
+        # Added when sent, so notifications queued before this header existed carry it too.
+        headers={**AUTOMATED_HEADERS, **notification.headers},
         connection=get_connection(),
     )
     if notification.body_html:

@@ -49,6 +49,7 @@ def test_sign_up_sends_a_verification_email_and_sign_in_waits_for_it(client):
 
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["grace@example.org"]
+    assert mail.outbox[0].message()["Auto-Submitted"] == "auto-generated"
     response = client.post(reverse("account_login"), {"login": "grace@example.org", "password": SIGNUP["password1"]})
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")

@@ -3,12 +3,14 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.management import call_command
 
 from actions.models import Status
 from actions.services import action_update, review_reminders_queue
 from healthyplaces.accounts.roles import Role
 from healthyplaces.notifications.models import Notification
+from healthyplaces.notifications.services import SendOutcome, notification_send
 from tests.factories import ActionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +105,21 @@ def test_the_reminder_email_links_to_the_update_form(officer):
     assert "http://testserver/actions/9/update/" in reminder.body_text
     assert 'href="http://testserver/actions/9/update/"' in reminder.body_html
     assert "Community insights bank" in reminder.body_html
+
+
+def test_reminders_and_escalations_say_they_were_sent_automatically(officer, admin_user):
+    ActionFactory(number=1, next_review_date=days(-14), leads=[officer])
+    review_reminders_queue(today=TODAY)
+    kinds = set()
+
+    for notification in Notification.objects.all():
+        assert notification_send(notification_id=notification.pk) == SendOutcome.SENT
+        kinds.add(notification.kind)
+
+    assert kinds == {"review_reminder", "review_escalation"}
+    assert len(mail.outbox) == 2
+    # RFC 3834: out-of-office replies and autoresponders leave these alone.
+    assert [message.message()["Auto-Submitted"] for message in mail.outbox] == ["auto-generated"] * 2
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 26, 7, 0, tzinfo=datetime.UTC), tick=False)

@@ -125,7 +125,8 @@ def test_a_chart_downloads_as_csv_with_formula_cells_defused(client, board_membe
     response = client.get(reverse("board:chart_csv", kwargs={"key": "funding_wards"}))
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\N{BYTE ORDER MARK}".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Ward", "Awarded", "Paid"]
     assert ["Hardwick", "2500.00", "250.00"] in rows
     assert ["'=HYPERLINK(1)", "0.00", "0.00"] in rows
@@ -138,7 +139,7 @@ def test_reach_csv_keeps_small_counts_suppressed(client, board_member, world):
     response = client.get(reverse("board:chart_csv", kwargs={"key": "reach_wards"}))
 
     assert ["Norton", "0", "0", "fewer than 5", "fewer than 5"] in list(
-        csv.reader(io.StringIO(response.content.decode()))
+        csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
     )
 
 

@@ -36,6 +36,7 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         HEALTHYPLACES_VAR_DIR=str(tmp_path / "var"),
         # A deployment that publishes grants has registered with 360Giving (funding.W001 otherwise).
         GIVING360_PREFIX="360G-example",
+        SITE_URL="https://portal.example.org",
     )
     for key, value in overrides.items():
         if value is None:
@@ -92,6 +93,17 @@ def test_check_deploy_warns_until_a_360giving_prefix_is_registered(tmp_path):
     assert result.returncode != 0
     assert "funding.W001" in result.stderr + result.stdout
     assert "GIVING360_PREFIX is empty" in result.stderr + result.stdout
+
+
+def test_check_deploy_fails_when_links_in_emails_would_be_plain_http(tmp_path):
+    result = run_python(
+        ["manage.py", "check", "--deploy"],
+        production_env(tmp_path, SITE_URL="http://portal.example.org"),
+    )
+
+    assert result.returncode != 0
+    assert "core.E001" in result.stderr
+    assert "SITE_URL is 'http://portal.example.org'" in result.stderr
 
 
 def test_production_settings_refuse_to_load_without_a_secret_key(tmp_path):

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.template.loader import render_to_string
 
 from funding.digest import funding_section
 from funding.models import Application
@@ -92,3 +93,26 @@ def test_a_quiet_week_has_no_seed_fund_section():
     )
     assert funding_section(period) is None
     assert Application.objects.count() == 1
+
+
+def test_the_digest_writes_an_overspent_round_with_the_one_money_format():
+    round_ = RoundFactory(budget=Decimal("10000"))
+    start = datetime.datetime(2026, 11, 23, 8, 0, tzinfo=datetime.UTC)
+    end = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=datetime.UTC)
+    ApplicationFactory(
+        round=round_,
+        state=State.APPROVED,
+        submitted_at=start - datetime.timedelta(days=10),
+        decided_at=start + datetime.timedelta(days=1),
+        amount_awarded=Decimal("26500"),
+    )
+    with time_machine.travel(end, tick=False):
+        section = funding_section(DigestPeriod(start=start, end=end))
+
+    text = render_to_string(f"{section.template}.txt", {"section": section})
+    html = render_to_string(f"{section.template}.html", {"section": section})
+
+    # Once printed "£-16500.00 left".
+    for body in (text, html):
+        assert "(£26,500.00)" in body
+        assert "£26,500.00 awarded, \N{MINUS SIGN}£16,500.00 left" in body

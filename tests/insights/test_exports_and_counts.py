@@ -8,9 +8,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from healthyplaces.accounts.roles import Role
+from healthyplaces.core.spreadsheets import BOM, csv_safe
 from healthyplaces.notifications.digest import DigestPeriod
 from insights.digest import insights_section
-from insights.exports import safe_cell
 from insights.models import Insight
 from insights.services import InsightFields, insight_create
 from insights.stats import theme_group_counts
@@ -43,11 +43,11 @@ def officer_client(client, officer):
 
 @pytest.mark.parametrize("value", ['=HYPERLINK("x")', "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1"])
 def test_a_cell_that_a_spreadsheet_would_run_is_defused(value):
-    assert safe_cell(value) == "'" + value
+    assert csv_safe(value) == "'" + value
 
 
 def test_ordinary_values_are_left_alone():
-    assert [safe_cell(v) for v in ["Bus stop", 12, "", "a=b"]] == ["Bus stop", 12, "", "a=b"]
+    assert [csv_safe(v) for v in ["Bus stop", 12, "", "a=b"]] == ["Bus stop", 12, "", "a=b"]
 
 
 def test_csv_export_round_trips_the_filtered_rows_and_defuses_formulas(officer_client, officer):
@@ -60,7 +60,9 @@ def test_csv_export_round_trips_the_filtered_rows_and_defuses_formulas(officer_c
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="insights-')
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    # Excel on Windows reads UTF-8 only after a byte-order mark.
+    assert response.content.startswith(BOM.encode())
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert sorted(row["Title"] for row in rows) == ["'=cmd|' /C calc'!A0", "Bus shelter"]
     assert {row["Ward"] for row in rows} == {"North"}
     assert next(row for row in rows if row["Title"].startswith("'="))["What people said"] == "'@risky"
@@ -76,7 +78,20 @@ def test_xlsx_export_has_the_same_rows(officer_client, officer):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:2] == ("ID", "Title")
-    assert sorted(row[1] for row in rows[1:]) == ["'+44 helpline", "Bus shelter"]
+    # The text is as typed; the cell's quote-prefix style, not an apostrophe, stops it running.
+    assert sorted(row[1] for row in rows[1:]) == ["+44 helpline", "Bus shelter"]
+    helpline = next(row for row in sheet.iter_rows(min_row=2) if row[1].value == "+44 helpline")
+    assert helpline[1].data_type == "s"
+    assert helpline[1].quotePrefix is True
+    # Typed cells: the ID a number, the date heard a date shown as one.
+    assert {type(row[0]) for row in rows[1:]} == {int}
+    heard = helpline[5]
+    assert heard.is_date
+    assert heard.value.isoformat() == "2026-11-01T00:00:00"
+    assert heard.number_format == "d mmm yyyy"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:R3"
+    assert all(cell.font.b for cell in sheet[1])
 
 
 def test_export_is_for_those_who_may_read_the_bank(client):
