@@ -1,22 +1,15 @@
-"""Counts of insights for officers, the board and the public. Small numbers can identify people in
-a small community, so wherever the board or the public can see a count, 1 to 4 is shown as
-"fewer than 5" (zero stays zero: it identifies nobody)."""
+"""Counts of insights by theme and population group. Small numbers can identify people in a small
+community: where the table is shown to anyone but officers and programme admins it goes through
+the small-numbers rule (healthyplaces.core.disclosure), with its theme and group totals treated
+as published (the board dashboard shows them)."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
+from healthyplaces.core.disclosure import protect_table, shown
 from healthyplaces.vocabulary.models import PopulationGroup, Theme
 from insights.models import Insight
-
-SUPPRESS_BELOW = 5
-SUPPRESSED = "fewer than 5"
-
-
-def shown_count(count: int, *, suppress: bool) -> str:
-    if suppress and 0 < count < SUPPRESS_BELOW:
-        return SUPPRESSED
-    return str(count)
 
 
 @dataclass(frozen=True)
@@ -43,7 +36,14 @@ def theme_group_counts(*, insights: QuerySet[Insight], suppress: bool) -> Counts
         .annotate(n=Count("pk", distinct=True))
         .order_by()
     }
-    rows = [
-        [shown_count(counts.get((theme.pk, group.pk), 0), suppress=suppress) for group in groups] for theme in themes
-    ]
+    exact = [[counts.get((theme.pk, group.pk), 0) for group in groups] for theme in themes]
+    if not suppress:
+        return CountsTable(themes=themes, groups=groups, rows=[[str(n) for n in row] for row in exact])
+    protected = protect_table(
+        exact,
+        row_totals=[sum(row) for row in exact],
+        column_totals=[sum(column) for column in zip(*exact, strict=True)] if exact else [0] * len(groups),
+        total=sum(map(sum, exact)),
+    )
+    rows = [[shown(n) for n in row] for row in protected.cells]
     return CountsTable(themes=themes, groups=groups, rows=rows)

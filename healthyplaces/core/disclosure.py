@@ -18,9 +18,11 @@ and its column. Subtracting rows, columns and totals can recover a hidden figure
 edge is a bridge of that graph (on no cycle). So, while a hidden figure is a bridge, the cheapest
 path of further non-zero figures that closes a cycle through it is hidden too (cost: the sum of the
 figures newly hidden; the smallest first, in a fixed order, so the same counts always give the
-same pattern whatever page shows them). This handles the classic trap of hiding one extra cell
-per row, which can leave a column with a single hidden cell that its column total then gives
-away: a column's hidden cell is a bridge too, and gets its own complement.
+same pattern whatever page shows them). A count hidden this way is shown as "withheld", not
+"fewer than 5": it may be any size, and the board must not read a large count as a small one.
+This handles the classic trap of hiding one extra cell per row, which can leave a column with a
+single hidden cell that its column total then gives away: a column's hidden cell is a bridge
+too, and gets its own complement.
 
 Every list of counts is protected as if its total were published (it usually is, somewhere: a
 digest's total, a chart's CSV beside another), so a one-dimensional list with one hidden count
@@ -43,6 +45,13 @@ from typing import TypeVar
 
 SUPPRESS_BELOW = 5
 SUPPRESSED = "fewer than 5"
+# A count hidden only so that a hidden small count cannot be worked out: it may be any size, so it
+# is not called "fewer than 5".
+WITHHELD = "withheld"
+
+# A figure as it may be published: the count, or SUPPRESSED or WITHHELD (plain strings, so a
+# figure frozen into JSON reads back the same).
+Figure = int | str
 
 Key = TypeVar("Key", bound=Hashable)
 
@@ -55,9 +64,18 @@ def is_small(count: int) -> bool:
     return 0 < count < SUPPRESS_BELOW
 
 
-def shown(count: int | None) -> str:
-    """A figure as published: None is a hidden count."""
-    return SUPPRESSED if count is None else str(count)
+def shown(figure: Figure) -> str:
+    return str(figure)
+
+
+def is_hidden(figure: Figure) -> bool:
+    return isinstance(figure, str)
+
+
+def rank(figure: Figure) -> float:
+    """Where a figure sorts among counts, largest first: a hidden count (at least 1) after every
+    count shown and before zero; hidden counts are not told apart."""
+    return figure if isinstance(figure, int) else 0.5
 
 
 def shown_count(count: int, *, exact: bool) -> str:
@@ -67,17 +85,17 @@ def shown_count(count: int, *, exact: bool) -> str:
 
 @dataclass(frozen=True)
 class ProtectedTable:
-    """What may be published: each figure, or None where it is hidden. Margins are None as a whole
+    """What may be published: each figure, or its SUPPRESSED or WITHHELD marker. Margins are None
     when the caller did not publish them."""
 
-    cells: list[list[int | None]]
-    row_totals: list[int | None] | None
-    column_totals: list[int | None] | None
-    total: int | None
+    cells: list[list[Figure]]
+    row_totals: list[Figure] | None
+    column_totals: list[Figure] | None
+    total: Figure | None
 
     @property
     def hidden_cells(self) -> set[Cell]:
-        return {(r, c) for r, row in enumerate(self.cells) for c, value in enumerate(row) if value is None}
+        return {(r, c) for r, row in enumerate(self.cells) for c, value in enumerate(row) if is_hidden(value)}
 
 
 def protect_table(
@@ -113,8 +131,10 @@ def protect_table(
     hidden = {cell for cell, value in values.items() if is_small(value)}
     _complete(values, hidden, unpublished, n_rows, n_columns)
 
-    def figure(cell: Cell) -> int | None:
-        return None if cell in hidden else values[cell]
+    def figure(cell: Cell) -> Figure:
+        if cell not in hidden:
+            return values[cell]
+        return SUPPRESSED if is_small(values[cell]) else WITHHELD
 
     return ProtectedTable(
         cells=[[figure((r, c)) for c in range(n_columns)] for r in range(n_rows)],
@@ -124,32 +144,42 @@ def protect_table(
     )
 
 
-def protect_columns(columns: Sequence[Sequence[int]]) -> list[list[int | None]]:
-    """Several lists of counts over the same rows (a column each, such as reach by ward's
-    sources), each protected as a list whose total is published. The rows' own totals (adding
-    different things) are not published."""
+def protect_columns(columns: Sequence[Sequence[int]], *, labels: Sequence[str]) -> list[list[Figure]]:
+    """Several lists of counts over the same labelled rows (a column each, such as reach by
+    ward's sources), each protected as a list whose total is published; the rows' own totals
+    (adding different things) are not. Ties are broken by label, not by the order the caller
+    lists the rows in, so the same counts hide the same figures on every page that shows them."""
+    return protect_columns_and_totals(columns, labels=labels)[0]
+
+
+def protect_columns_and_totals(
+    columns: Sequence[Sequence[int]], *, labels: Sequence[str]
+) -> tuple[list[list[Figure]], list[Figure]]:
+    """protect_columns, with each column's total as it may be published."""
     if not columns:
-        return []
-    n_rows = len(columns[0])
+        return [], []
+    order = sorted(range(len(labels)), key=lambda r: (str(labels[r]), r))
     table = protect_table(
-        [[column[r] for column in columns] for r in range(n_rows)],
+        [[column[r] for column in columns] for r in order],
         column_totals=[sum(column) for column in columns],
     )
-    return [[row[c] for row in table.cells] for c in range(len(columns))]
+    published: list[list[Figure]] = [[0] * len(labels) for _ in columns]
+    for position, r in enumerate(order):
+        for c in range(len(columns)):
+            published[c][r] = table.cells[position][c]
+    return published, list(table.column_totals or [])
 
 
-def protect_counts(counts: Mapping[Key, int], *, total: int | None = None) -> tuple[dict[Key, int | None], int | None]:
+def protect_counts(counts: Mapping[Key, int], *, total: int | None = None) -> tuple[dict[Key, Figure], Figure]:
     """A list of counts by label and its total (the sum when not given; a list whose items may
-    overlap, such as insights by theme, passes its own total). The order the caller lists them in
-    makes no difference: ties are broken by label, so the same counts hide the same figures on
-    every page that shows them."""
+    overlap, such as insights by theme, passes its own total). Ties are broken by label."""
     keys = sorted(counts, key=str)
     table = protect_table(
         [[counts[key]] for key in keys],
         column_totals=[sum(counts.values()) if total is None else total],
     )
     published = {key: row[0] for key, row in zip(keys, table.cells, strict=True)}
-    return published, (table.column_totals or [None])[0]
+    return published, (table.column_totals or [0])[0]
 
 
 # --- the graph -------------------------------------------------------------------------------------

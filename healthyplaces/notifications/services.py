@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from healthyplaces.accounts.models import User
+from healthyplaces.accounts.permissions import sees_exact_counts
 from healthyplaces.accounts.roles import Role
 from healthyplaces.core.links import absolute_url
 from healthyplaces.notifications.digest import DigestPeriod, DigestSection, build_digest_sections
@@ -230,7 +231,7 @@ def digests_queue(*, now: datetime.datetime) -> int:
             continue
         default_span = datetime.timedelta(days=7 if frequency == DigestFrequency.WEEKLY else 31)
         start = subscription.covered_until if subscription and subscription.covered_until else now - default_span
-        period = DigestPeriod(start=start, end=now)
+        period = DigestPeriod(start=start, end=now, exact_counts=sees_exact_counts(user))
         if period not in sections_by_period:
             sections_by_period[period] = build_digest_sections(period)
         sections = sections_by_period[period]

@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from healthyplaces.core.disclosure import (
     SUPPRESSED,
+    WITHHELD,
+    is_hidden,
     protect_columns,
     protect_counts,
     protect_table,
@@ -27,7 +29,7 @@ def published_and_hidden(table, n_rows, n_columns, *, total_published):
     if total_published:
         figures[(n_rows, n_columns)] = table.total
     for cell, value in figures.items():
-        (hidden if value is None else published).append(cell)
+        (hidden if is_hidden(value) else published).append(cell)
     return published, hidden
 
 
@@ -41,14 +43,15 @@ def test_the_digest_example_no_longer_gives_food_away():
     # Issue 15: "New insights: 7 / Housing: 5 / Food: fewer than 5" gave Food = 2.
     published, total = protect_counts({"Housing": 5, "Food": 2})
 
-    assert published == {"Housing": None, "Food": None}
+    # Food is fewer than 5; Housing's 5 is withheld (not called small), so 7 - 5 gives nothing.
+    assert published == {"Housing": WITHHELD, "Food": SUPPRESSED}
     assert total == 7
 
 
 def test_the_next_smallest_count_is_hidden_and_zero_never_is():
     published, total = protect_counts({"A": 3, "B": 0, "C": 9, "D": 6, "E": 40})
 
-    assert published == {"A": None, "B": 0, "C": 9, "D": None, "E": 40}
+    assert published == {"A": SUPPRESSED, "B": 0, "C": 9, "D": WITHHELD, "E": 40}
     assert total == 58
 
 
@@ -60,12 +63,18 @@ def test_the_same_counts_hide_the_same_figures_in_any_order():
 
 
 def test_a_small_total_is_hidden_and_a_list_without_small_counts_is_whole():
-    assert protect_counts({"A": 2, "B": 1}) == ({"A": None, "B": None}, None)
+    assert protect_counts({"A": 2, "B": 1}) == ({"A": SUPPRESSED, "B": SUPPRESSED}, SUPPRESSED)
     assert protect_counts({"A": 5, "B": 0, "C": 7}) == ({"A": 5, "B": 0, "C": 7}, 12)
 
 
 def test_columns_are_each_protected_with_their_totals():
-    assert protect_columns([[2, 9, 6], [0, 0, 5]]) == [[None, 9, None], [0, 0, 5]]
+    assert protect_columns([[2, 9, 6], [0, 0, 5]], labels=["a", "b", "c"]) == [[SUPPRESSED, 9, WITHHELD], [0, 0, 5]]
+
+
+def test_columns_break_ties_by_label_not_by_order():
+    # Two 5s beside a 2: the one hidden with it is the same whichever order the wards come in.
+    assert protect_columns([[2, 5, 5]], labels=["Norton", "Hardwick", "Billingham"]) == [[SUPPRESSED, 5, WITHHELD]]
+    assert protect_columns([[5, 2, 5]], labels=["Billingham", "Norton", "Hardwick"]) == [[WITHHELD, SUPPRESSED, 5]]
 
 
 def test_the_classic_trap_one_extra_cell_per_row_leaves_a_column_solvable():
@@ -114,8 +123,9 @@ def test_no_hidden_figure_can_be_solved_from_rows_columns_and_totals(drawn):
     assert table_leaks(hidden, published, n_rows, n_columns) == set()
     for r, row in enumerate(cells):
         for c, value in enumerate(row):
-            shown_value = table.cells[r][c]
-            # Zero stays zero; 1 to 4 is always hidden; a figure shown is the true one.
-            assert shown_value == value if value == 0 or shown_value is not None else value > 0
-            assert not (0 < value < 5 and shown_value is not None)
-    assert shown(None) == SUPPRESSED
+            figure = table.cells[r][c]
+            # Zero stays zero; 1 to 4 is "fewer than 5"; a hidden larger count is "withheld"; a
+            # figure shown is the true one.
+            expected = SUPPRESSED if 0 < value < 5 else WITHHELD if is_hidden(figure) and value else value
+            assert figure == expected
+            assert shown(figure) == str(expected)
