@@ -231,4 +231,4 @@ def test_a_registered_reach_source_adds_a_column(world):
         unregister_reach_source("volunteers")
 
     assert chart.headings == ["Ward", "Volunteers", "Connectors", "Conversations", "Insights", "Grants"]
-    assert chart.table[0] == ("Hardwick", "", ["5", "0", "0", "5", "fewer than 5"])
+    assert chart.table[0] == ("Hardwick", "", ["withheld", "0", "0", "withheld", "fewer than 5"])
