@@ -1,13 +1,12 @@
-"""Counts of insights by theme and population group. Small numbers can identify people in a small
-community: where the table is shown to anyone but officers and programme admins it goes through
-the small-numbers rule (healthyplaces.core.disclosure), with its theme and group totals treated
-as published (the board dashboard shows them)."""
+"""Counts of insights by theme and population group, for those who read the whole bank (officers
+and programme admins): exact. Nobody else sees this table, since its filters could slice the bank
+finely enough to undo any suppression; the board sees insights by theme and by group on its
+dashboard, through the small-numbers rule (healthyplaces.core.disclosure)."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from healthyplaces.core.disclosure import protect_table, shown
 from healthyplaces.vocabulary.models import PopulationGroup, Theme
 from insights.models import Insight
 
@@ -16,7 +15,7 @@ from insights.models import Insight
 class CountsTable:
     themes: list[Theme]
     groups: list[PopulationGroup]
-    # rows[i][j] is the count for themes[i] and groups[j], as it may be shown.
+    # rows[i][j] is the count for themes[i] and groups[j].
     rows: list[list[str]]
 
     @property
@@ -24,7 +23,7 @@ class CountsTable:
         return list(zip(self.themes, self.rows, strict=True))
 
 
-def theme_group_counts(*, insights: QuerySet[Insight], suppress: bool) -> CountsTable:
+def theme_group_counts(*, insights: QuerySet[Insight]) -> CountsTable:
     """How many insights carry each theme and population group together; one query for the
     counts, one each for the row and column headings."""
     themes = list(Theme.objects.all())
@@ -36,14 +35,5 @@ def theme_group_counts(*, insights: QuerySet[Insight], suppress: bool) -> Counts
         .annotate(n=Count("pk", distinct=True))
         .order_by()
     }
-    exact = [[counts.get((theme.pk, group.pk), 0) for group in groups] for theme in themes]
-    if not suppress:
-        return CountsTable(themes=themes, groups=groups, rows=[[str(n) for n in row] for row in exact])
-    protected = protect_table(
-        exact,
-        row_totals=[sum(row) for row in exact],
-        column_totals=[sum(column) for column in zip(*exact, strict=True)] if exact else [0] * len(groups),
-        total=sum(map(sum, exact)),
-    )
-    rows = [[shown(n) for n in row] for row in protected.cells]
+    rows = [[str(counts.get((theme.pk, group.pk), 0)) for group in groups] for theme in themes]
     return CountsTable(themes=themes, groups=groups, rows=rows)

@@ -170,7 +170,7 @@ def targets(world) -> list[Target]:
             "insight edit",
             expect.CONNECTOR,
             reverse("insights:edit", args=[world["insight"].pk]),
-            ["status", "actions"],
+            extra=["status", "actions"],
         ),
         Target("insight review", expect.OFFICER, reverse("insights:review", args=[world["insight"].pk])),
         Target("insight response", expect.OFFICER, reverse("insights:respond", args=[world["insight"].pk])),
