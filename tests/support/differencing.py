@@ -8,8 +8,9 @@ totals). Exact rational arithmetic, so no rounding hides a leak."""
 
 from collections.abc import Hashable, Iterable, Mapping
 from fractions import Fraction
+from typing import Any
 
-Combination = Mapping[Hashable, int]
+Combination = Mapping[Any, int]
 
 
 class Span:
