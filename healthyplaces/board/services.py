@@ -24,8 +24,13 @@ from insights.imports import decode_csv_upload
 
 
 def loop_to_json(loop: ActionLoop) -> dict[str, Any]:
+    """What the board may keep of an action's loop. Of the insights, only those answered in public
+    ("you said, we did" already publishes them): a list of the rest would be row-level insights,
+    and its length a count the small-numbers rule hides."""
     return {
-        "insights": [{"title": i.title, "heard_on": i.heard_on.isoformat()} for i in loop.insights],
+        "insights": [
+            {"title": i.title, "heard_on": i.heard_on.isoformat()} for i in loop.insights if i.response_published
+        ],
         "grants": [
             {
                 "project": grant.application.project_title,

@@ -190,3 +190,15 @@ def test_the_action_page_lists_the_insights_that_inform_it(client, officer, led_
 
     assert "Residents want a community fridge" in page
     assert reverse("insights:detail", kwargs={"pk": insight.pk}) in page
+
+
+def test_the_action_page_lists_no_insight_to_a_board_member(client, officer, board_member, led_action):
+    insight = add(officer, "Residents want a community fridge")
+    insight.actions.add(led_action)
+    client.force_login(board_member)
+
+    page = client.get(reverse("actions:detail", kwargs={"number": led_action.number})).content.decode()
+
+    assert "Residents want a community fridge" not in page
+    assert reverse("insights:detail", kwargs={"pk": insight.pk}) not in page
+    assert "The board dashboard counts them by action" in page
