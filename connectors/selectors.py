@@ -94,7 +94,9 @@ def get_conversation_for_user(*, user: User, pk: int) -> Conversation:
     queryset = Conversation.objects.select_related("connector", "place__ward", "recorded_by").prefetch_related(
         "themes",
         "population_groups",
-        Prefetch("insights", queryset=Insight.objects.only("title", "conversation_id").order_by("pk")),
+        Prefetch(
+            "insights", queryset=Insight.objects.only("title", "conversation_id", "collected_by_id").order_by("pk")
+        ),
     )
     return _get(queryset, pk)
 
