@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +21,7 @@ from insights.forms import (
     InsightReviewForm,
 )
 from insights.imports import import_batch_create, import_batch_run, import_batch_set_mapping, import_preview, read_csv
+from insights.models import Insight
 from insights.permissions import can_add_insight, can_edit_insight, can_read_insight_bank, can_review_insight
 from insights.search import search_words
 from insights.selectors import (
@@ -81,82 +85,75 @@ def insight_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def insight_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The person who recorded an insight corrects what it says (reviewers use the review page)."""
-    insight = get_insight_for_user(user=request.user, pk=pk, for_edit=True)
+CONFLICT = (
+    "Someone else changed this insight while you were editing. Your changes have not been "
+    "saved; check the insight, then save again to keep your answers."
+)
+
+
+def _insight_form_page(
+    request: AuthenticatedHttpRequest,
+    insight: Insight,
+    form_class: type[InsightEditForm],
+    initial: dict[str, Any],
+    save: Callable[[InsightEditForm], object],
+    heading: str,
+) -> HttpResponse:
+    """Changing an insight others may change at the same time: save(form) claims the next version
+    or raises InsightConflict, and the form then comes back with every answer and the version now
+    saved, so saving again is a deliberate choice to overwrite."""
     if request.method == "POST":
-        form = InsightEditForm(request.POST)
+        form = form_class(request.POST)
         if form.is_valid():
             try:
-                insight_edit(
-                    actor=request.user,
-                    insight=insight,
-                    expected_version=form.cleaned_data["version"],
-                    fields=form.to_fields(),
-                )
+                save(form)
             except InsightConflict:
                 data = request.POST.copy()
                 data["version"] = str(type(insight).objects.values_list("version", flat=True).get(pk=insight.pk))
-                form = InsightEditForm(data)
+                form = form_class(data)
                 form.is_valid()
-                form.add_error(
-                    None,
-                    "Someone else changed this insight while you were editing. Your changes have not been "
-                    "saved; check the insight, then save again to keep your answers.",
-                )
+                form.add_error(None, CONFLICT)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, "Insight updated")
                 return redirect(insight.get_absolute_url())
     else:
-        form = InsightEditForm(initial=InsightForm.initial_for(insight) | {"version": insight.version})
-    return render(request, "insights/insight_form.html", {"form": form, "insight": insight, "heading": "Edit insight"})
+        form = form_class(initial=InsightForm.initial_for(insight) | {"version": insight.version} | initial)
+    return render(request, "insights/insight_form.html", {"form": form, "insight": insight, "heading": heading})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def insight_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The person who recorded an insight corrects what it says (reviewers use the review page)."""
+    insight = get_insight_for_user(user=request.user, pk=pk, for_edit=True)
+
+    def save(form: InsightEditForm) -> object:
+        return insight_edit(
+            actor=request.user, insight=insight, expected_version=form.cleaned_data["version"], fields=form.to_fields()
+        )
+
+    return _insight_form_page(request, insight, InsightEditForm, {}, save, "Edit insight")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def insight_review_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     insight = get_insight_for_user(user=request.user, pk=pk, for_review=True)
-    if request.method == "POST":
-        form = InsightReviewForm(request.POST)
-        if form.is_valid():
-            try:
-                insight_update(
-                    actor=request.user,
-                    insight=insight,
-                    expected_version=form.cleaned_data["version"],
-                    fields=form.to_fields(),
-                    status=form.cleaned_data["status"],
-                    actions=list(form.cleaned_data["actions"]),
-                )
-            except InsightConflict:
-                data = request.POST.copy()
-                data["version"] = str(type(insight).objects.values_list("version", flat=True).get(pk=insight.pk))
-                form = InsightReviewForm(data)
-                form.is_valid()
-                form.add_error(
-                    None,
-                    "Someone else changed this insight while you were editing. Your changes have not been "
-                    "saved; check the insight, then save again to keep your answers.",
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, "Insight updated")
-                return redirect(insight.get_absolute_url())
-    else:
-        initial = InsightForm.initial_for(insight) | {
-            "status": insight.status,
-            "actions": list(insight.actions.all()),
-            "version": insight.version,
-        }
-        form = InsightReviewForm(initial=initial)
-    return render(
-        request, "insights/insight_form.html", {"form": form, "insight": insight, "heading": "Review insight"}
-    )
+
+    def save(form: InsightEditForm) -> object:
+        return insight_update(
+            actor=request.user,
+            insight=insight,
+            expected_version=form.cleaned_data["version"],
+            fields=form.to_fields(),
+            status=form.cleaned_data["status"],
+            actions=list(form.cleaned_data["actions"]),
+        )
+
+    initial = {"status": insight.status, "actions": list(insight.actions.all())}
+    return _insight_form_page(request, insight, InsightReviewForm, initial, save, "Review insight")
 
 
 @login_required

@@ -15,7 +15,8 @@ END = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=datetime.UTC)
 INSIDE = START + datetime.timedelta(days=2)
 
 
-def test_the_digest_counts_the_periods_conversations_and_people_by_ward():
+def four_conversations_in_the_period():
+    """Riverside: 2 conversations, 8 people; Hilltop: 1, 10; no ward recorded: 1, 2."""
     riverside, hilltop = (
         PlaceFactory(ward=WardFactory(name="Riverside")),
         PlaceFactory(ward=WardFactory(name="Hilltop")),
@@ -24,6 +25,11 @@ def test_the_digest_counts_the_periods_conversations_and_people_by_ward():
     ConversationFactory(place=riverside, people_count=3, created_at=INSIDE)
     ConversationFactory(place=hilltop, people_count=10, created_at=INSIDE)
     ConversationFactory(place=PlaceFactory(ward=None), people_count=2, created_at=INSIDE)
+    return hilltop
+
+
+def test_the_digest_counts_the_periods_conversations_and_people_by_ward():
+    hilltop = four_conversations_in_the_period()
     ConversationFactory(place=hilltop, people_count=99, created_at=START - datetime.timedelta(minutes=1))
 
     # An officer's digest: exact.
@@ -43,14 +49,7 @@ def test_the_digest_counts_the_periods_conversations_and_people_by_ward():
 
 
 def test_the_boards_digest_hides_small_conversation_and_people_counts_and_what_would_give_them_away():
-    riverside, hilltop = (
-        PlaceFactory(ward=WardFactory(name="Riverside")),
-        PlaceFactory(ward=WardFactory(name="Hilltop")),
-    )
-    ConversationFactory(place=riverside, people_count=5, created_at=INSIDE)
-    ConversationFactory(place=riverside, people_count=3, created_at=INSIDE)
-    ConversationFactory(place=hilltop, people_count=10, created_at=INSIDE)
-    ConversationFactory(place=PlaceFactory(ward=None), people_count=2, created_at=INSIDE)
+    four_conversations_in_the_period()
 
     section = connectors_section(DigestPeriod(start=START, end=END))
 

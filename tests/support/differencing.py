@@ -24,14 +24,7 @@ class Span:
     def _reduce(self, combination: Combination) -> dict[Hashable, Fraction]:
         vector = {key: Fraction(value) for key, value in combination.items() if value}
         for pivot, row in self.rows:
-            factor = vector.get(pivot)
-            if factor:
-                for key, value in row.items():
-                    updated = vector.get(key, Fraction(0)) - factor * value
-                    if updated:
-                        vector[key] = updated
-                    else:
-                        vector.pop(key, None)
+            _subtract(vector, vector.get(pivot), row)
         return vector
 
     def add(self, combination: Combination) -> None:
@@ -41,20 +34,24 @@ class Span:
         pivot = min(vector, key=repr)
         scale = vector[pivot]
         vector = {key: value / scale for key, value in vector.items()}
-        for index, (other_pivot, row) in enumerate(self.rows):
-            factor = row.get(pivot)
-            if factor:
-                for key, value in vector.items():
-                    updated = row.get(key, Fraction(0)) - factor * value
-                    if updated:
-                        row[key] = updated
-                    else:
-                        row.pop(key, None)
-                self.rows[index] = (other_pivot, row)
+        for _, row in self.rows:
+            _subtract(row, row.get(pivot), vector)
         self.rows.append((pivot, vector))
 
     def contains(self, combination: Combination) -> bool:
         return not self._reduce(combination)
+
+
+def _subtract(target: dict[Hashable, Fraction], factor: Fraction | None, row: Mapping[Hashable, Fraction]) -> None:
+    """target -= factor * row, in place, dropping zeros."""
+    if not factor:
+        return
+    for key, value in row.items():
+        updated = target.get(key, Fraction(0)) - factor * value
+        if updated:
+            target[key] = updated
+        else:
+            target.pop(key, None)
 
 
 def table_leaks(
