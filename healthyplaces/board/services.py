@@ -19,6 +19,7 @@ from healthyplaces.accounts.models import User
 from healthyplaces.board.models import BoardSnapshot, SnapshotAction, WardDeprivation
 from healthyplaces.board.permissions import can_freeze_snapshot, can_load_deprivation
 from healthyplaces.board.selectors import dashboard_figures
+from healthyplaces.core.disclosure import published_count
 from healthyplaces.vocabulary.models import Ward
 from insights.imports import decode_csv_upload
 
@@ -37,7 +38,10 @@ def loop_to_json(loop: ActionLoop) -> dict[str, Any]:
                 "organisation": str(grant.application.organisation),
                 "awarded": str(grant.application.amount_awarded or ""),
                 "reported": grant.report.what_happened if grant.report else "",
-                "people_reached": grant.report.people_reached if grant.report else None,
+                # As the board may see it: a small number of people reached is "fewer than 5".
+                "people_reached": published_count(grant.report.people_reached)
+                if grant.report and grant.report.people_reached is not None
+                else None,
             }
             for grant in loop.grants
         ],

@@ -80,7 +80,12 @@ def rank(figure: Figure) -> float:
 
 def shown_count(count: int, *, exact: bool) -> str:
     """One count on its own (no line to subtract it from): exact, or with primary suppression."""
-    return str(count) if exact or not is_small(count) else SUPPRESSED
+    return str(published_count(count, exact=exact))
+
+
+def published_count(count: int, *, exact: bool = False) -> Figure:
+    """One count on its own as a figure that may be stored or shown (a snapshot keeps these)."""
+    return count if exact or not is_small(count) else SUPPRESSED
 
 
 @dataclass(frozen=True)

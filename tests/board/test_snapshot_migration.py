@@ -35,6 +35,7 @@ def test_an_old_snapshot_no_longer_holds_small_numbers(world, admin_user):
             {"title": "Not answered", "heard_on": "2026-10-02"},
         ],
         "responses": [{"title": "Answered", "response": "We did"}],
+        "grants": [{"project": "Lunch club", "people_reached": 3}, {"project": "Walks", "people_reached": 40}],
     }
     SnapshotAction.objects.filter(pk=action_9.pk).update(closed_loop=loop)
 
@@ -45,7 +46,9 @@ def test_an_old_snapshot_no_longer_holds_small_numbers(world, admin_user):
     assert [row["values"] for row in themes["rows"]] == [["fewer than 5"], ["withheld"]]
     loop_9 = next(row for row in stored["loop"] if row["number"] == 9)
     assert (loop_9["insights"], loop_9["responses"]) == ("fewer than 5", "fewer than 5")
-    assert [i["title"] for i in SnapshotAction.objects.get(pk=action_9.pk).closed_loop["insights"]] == ["Answered"]
+    migrated_loop = SnapshotAction.objects.get(pk=action_9.pk).closed_loop
+    assert [i["title"] for i in migrated_loop["insights"]] == ["Answered"]
+    assert [g["people_reached"] for g in migrated_loop["grants"]] == ["fewer than 5", 40]
     # Read back, the snapshot shows the same figures it stores.
     figures = snapshot_figures(BoardSnapshot.objects.get(pk=snapshot.pk))
     assert figures.chart("themes").table == [("Loneliness", "", ["fewer than 5"]), ("Transport", "", ["withheld"])]

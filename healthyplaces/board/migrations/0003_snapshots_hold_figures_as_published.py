@@ -2,14 +2,14 @@
 pages hid 1 to 4 when showing them) and listed every insight informing an action. A snapshot must
 never hold a small number the board could not see: rewrite each one's figures as the rule
 publishes them now (healthyplaces.core.disclosure), and keep in its closed loop only the insights
-answered in public. The one deliberate change to frozen rows: what the board saw stays the same,
+answered in public and each grant's people reached as the board may see it. The one deliberate change to frozen rows: what the board saw stays the same,
 less what it should never have been able to work out."""
 
 from typing import Any
 
 from django.db import migrations
 
-from healthyplaces.core.disclosure import protect_columns
+from healthyplaces.core.disclosure import protect_columns, published_count
 
 
 def _protect_chart(chart: dict[str, Any]) -> None:
@@ -49,8 +49,14 @@ def forwards(apps: Any, schema_editor: Any) -> None:
         loop = row.closed_loop
         answered = {response.get("title") for response in loop.get("responses", [])}
         kept = [insight for insight in loop.get("insights", []) if insight.get("title") in answered]
-        if kept != loop.get("insights", []):
-            action_model.objects.filter(pk=row.pk).update(closed_loop={**loop, "insights": kept})
+        grants = [
+            {**grant, "people_reached": published_count(grant["people_reached"])}
+            if isinstance(grant.get("people_reached"), int)
+            else grant
+            for grant in loop.get("grants", [])
+        ]
+        if kept != loop.get("insights", []) or grants != loop.get("grants", []):
+            action_model.objects.filter(pk=row.pk).update(closed_loop={**loop, "insights": kept, "grants": grants})
 
 
 class Migration(migrations.Migration):
