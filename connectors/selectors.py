@@ -2,7 +2,7 @@
 for a record that is not theirs to see."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -26,6 +26,8 @@ from connectors.permissions import (
     can_view_network,
 )
 from healthyplaces.accounts.models import User
+from healthyplaces.accounts.permissions import sees_exact_counts
+from healthyplaces.core.disclosure import Figure, protect_columns
 from healthyplaces.vocabulary.models import Ward
 from insights.models import Insight
 
@@ -92,12 +94,15 @@ def get_conversation_for_user(*, user: User, pk: int) -> Conversation:
     queryset = Conversation.objects.select_related("connector", "place__ward", "recorded_by").prefetch_related(
         "themes",
         "population_groups",
-        Prefetch("insights", queryset=Insight.objects.only("title", "conversation_id").order_by("pk")),
+        Prefetch(
+            "insights", queryset=Insight.objects.only("title", "conversation_id", "collected_by_id").order_by("pk")
+        ),
     )
     return _get(queryset, pk)
 
 
 COVERAGE_DAYS = 90
+NO_WARD = "Ward not recorded"
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,9 @@ class WardCoverage:
     ward: Ward | None
     connectors: int
     places: int
-    conversations: int
-    people: int
+    # A count the small-numbers rule hides is its marker.
+    conversations: Figure
+    people: Figure
 
     @property
     def gaps(self) -> list[str]:
@@ -118,7 +124,7 @@ class WardCoverage:
                 ("no places", self.places),
                 ("no recent conversations", self.conversations),
             )
-            if not count
+            if count == 0
         ]
 
 
@@ -131,7 +137,8 @@ def ward_coverage(*, user: User, today: datetime.date) -> list[WardCoverage]:
     """For each ward: active connectors working there, places in it, and conversations held at
     those places in the last 90 days with the people they reached. Places with no ward recorded
     (carried over from the insights bank) come last, if there are any. Four queries, however
-    many wards."""
+    many wards. Conversations and people reached are exact for officers and programme admins,
+    who run the network, and through the small-numbers rule for everyone else."""
     if not can_view_network(user):
         raise PermissionDenied
     connectors: dict[int | None, int] = {
@@ -163,7 +170,13 @@ def ward_coverage(*, user: User, today: datetime.date) -> list[WardCoverage]:
     unplaced = row(None)
     if unplaced.places or unplaced.conversations:
         rows.append(unplaced)
-    return rows
+    if sees_exact_counts(user):
+        return rows
+    conversations, people = protect_columns(
+        [[int(row.conversations) for row in rows], [int(row.people) for row in rows]],
+        labels=[row.ward.name if row.ward else NO_WARD for row in rows],
+    )
+    return [replace(row, conversations=conversations[index], people=people[index]) for index, row in enumerate(rows)]
 
 
 def places_on_map(*, user: User) -> QuerySet[Place]:

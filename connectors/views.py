@@ -72,6 +72,7 @@ from connectors.services import (
     place_create,
     place_update,
 )
+from healthyplaces.accounts.permissions import sees_exact_counts
 from healthyplaces.core.forms import add_service_errors
 from healthyplaces.core.http import AuthenticatedHttpRequest
 from healthyplaces.core.pagination import paginate
@@ -162,7 +163,14 @@ def coverage_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "connectors/coverage.html",
-        {"rows": rows, "since": coverage_since(today), "today": today, "places": places, **_map_settings()},
+        {
+            "rows": rows,
+            "since": coverage_since(today),
+            "today": today,
+            "places": places,
+            "exact_counts": sees_exact_counts(request.user),
+            **_map_settings(),
+        },
     )
 
 

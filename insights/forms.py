@@ -108,7 +108,13 @@ class InsightForm(forms.Form):
         }
 
 
-class InsightReviewForm(InsightForm):
+class InsightEditForm(InsightForm):
+    """What the person who recorded an insight may change; version guards against a lost update."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class InsightReviewForm(InsightEditForm):
     status = forms.ChoiceField(choices=InsightStatus.choices, widget=forms.RadioSelect)
     actions = ModelMultipleChoiceField(
         label="Actions this informs",
@@ -116,7 +122,6 @@ class InsightReviewForm(InsightForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class InsightResponseForm(forms.Form):

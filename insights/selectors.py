@@ -9,7 +9,13 @@ from actions.models import Action
 from healthyplaces.accounts.models import User
 from insights.filters import InsightFilter, PublicResponseFilter
 from insights.models import ImportBatch, Insight
-from insights.permissions import can_review_insight, can_view_insights
+from insights.permissions import (
+    can_edit_insight,
+    can_read_insight,
+    can_read_insight_bank,
+    can_review_insight,
+    can_view_insights,
+)
 
 
 def _with_relations(queryset: QuerySet[Insight]) -> QuerySet[Insight]:
@@ -17,10 +23,21 @@ def _with_relations(queryset: QuerySet[Insight]) -> QuerySet[Insight]:
 
 
 def insight_list(*, user: User, params: Any) -> tuple[InsightFilter, QuerySet[Insight]]:
+    """The whole bank for those who read it; the insights they recorded for a connector."""
     if not can_view_insights(user):
         raise PermissionDenied
-    insight_filter = InsightFilter(params, queryset=Insight.objects.defer("search_vector"))
+    visible = Insight.objects.defer("search_vector")
+    if not can_read_insight_bank(user):
+        visible = visible.filter(collected_by=user)
+    insight_filter = InsightFilter(params, queryset=visible)
     return insight_filter, _with_relations(insight_filter.qs)
+
+
+def insight_bank(*, user: User, params: Any) -> tuple[InsightFilter, QuerySet[Insight]]:
+    """The whole bank, filtered, for its counts and exports: officers and programme admins only."""
+    if not can_read_insight_bank(user):
+        raise PermissionDenied
+    return insight_list(user=user, params=params)
 
 
 def insights_by_key(keys: list[int]) -> QuerySet[Insight]:
@@ -28,16 +45,24 @@ def insights_by_key(keys: list[int]) -> QuerySet[Insight]:
     return _with_relations(Insight.objects.defer("search_vector").filter(pk__in=keys))
 
 
-def get_insight_for_user(*, user: User, pk: int, for_review: bool = False) -> Insight:
+def get_insight_for_user(*, user: User, pk: int, for_review: bool = False, for_edit: bool = False) -> Insight:
+    """An insight someone may read: to anyone else who opens insights it does not exist (404), so a
+    connector learns nothing of insights others recorded. for_review: to review or respond;
+    for_edit: to change what it says."""
     if not can_view_insights(user) or (for_review and not can_review_insight(user)):
         raise PermissionDenied
     queryset = _with_relations(
         Insight.objects.defer("search_vector").select_related("conversation__place")
     ).prefetch_related(Prefetch("actions", queryset=Action.objects.only("number", "title").order_by("number")))
     try:
-        return queryset.get(pk=pk)
+        insight = queryset.get(pk=pk)
     except Insight.DoesNotExist as missing:
         raise Http404("No such insight") from missing
+    if not can_read_insight(user, insight):
+        raise Http404("No such insight")
+    if for_edit and not can_edit_insight(user, insight):
+        raise PermissionDenied
+    return insight
 
 
 def published_responses(*, params: Any) -> tuple[PublicResponseFilter, QuerySet[Insight]]:

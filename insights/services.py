@@ -15,7 +15,7 @@ from connectors.models import Conversation, Place
 from healthyplaces.accounts.models import User
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
 from insights.models import Insight, InsightStatus
-from insights.permissions import can_add_insight, can_publish_response, can_review_insight
+from insights.permissions import can_add_insight, can_edit_insight, can_publish_response, can_review_insight
 
 # Title matters most, then what was said, then where.
 SEARCH_VECTOR = (
@@ -95,14 +95,30 @@ def insight_update(
         raise PermissionDenied("Only officers can review insights")
     if status not in InsightStatus.values:
         raise ValidationError({"status": "Select a status"})
-    claimed = Insight.objects.filter(pk=insight.pk, version=expected_version).update(version=F("version") + 1)
-    if not claimed:
-        raise InsightConflict
-    insight.version = expected_version + 1
+    _claim(insight, expected_version)
     insight.status = status
     insight_write(insight, fields)
     insight.actions.set(actions)
     return insight
+
+
+@transaction.atomic
+def insight_edit(*, actor: User, insight: Insight, expected_version: int, fields: InsightFields) -> Insight:
+    """Change what an insight says, where and with whom: its reviewers, or the connector who
+    recorded it (who cannot set its status or link it to actions)."""
+    if not can_edit_insight(actor, insight):
+        raise PermissionDenied("Only the person who recorded an insight, or an officer, can change it")
+    _claim(insight, expected_version)
+    insight_write(insight, fields)
+    return insight
+
+
+def _claim(insight: Insight, expected_version: int) -> None:
+    """Take the next version, or raise InsightConflict if someone saved since the form loaded."""
+    claimed = Insight.objects.filter(pk=insight.pk, version=expected_version).update(version=F("version") + 1)
+    if not claimed:
+        raise InsightConflict
+    insight.version = expected_version + 1
 
 
 @transaction.atomic

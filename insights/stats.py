@@ -1,6 +1,7 @@
-"""Counts of insights for officers, the board and the public. Small numbers can identify people in
-a small community, so wherever the board or the public can see a count, 1 to 4 is shown as
-"fewer than 5" (zero stays zero: it identifies nobody)."""
+"""Counts of insights by theme and population group, for those who read the whole bank (officers
+and programme admins): exact. Nobody else sees this table, since its filters could slice the bank
+finely enough to undo any suppression; the board sees insights by theme and by group on its
+dashboard, through the small-numbers rule (healthyplaces.core.disclosure)."""
 
 from dataclasses import dataclass
 
@@ -9,21 +10,12 @@ from django.db.models import Count, QuerySet
 from healthyplaces.vocabulary.models import PopulationGroup, Theme
 from insights.models import Insight
 
-SUPPRESS_BELOW = 5
-SUPPRESSED = "fewer than 5"
-
-
-def shown_count(count: int, *, suppress: bool) -> str:
-    if suppress and 0 < count < SUPPRESS_BELOW:
-        return SUPPRESSED
-    return str(count)
-
 
 @dataclass(frozen=True)
 class CountsTable:
     themes: list[Theme]
     groups: list[PopulationGroup]
-    # rows[i][j] is the count for themes[i] and groups[j], as it may be shown.
+    # rows[i][j] is the count for themes[i] and groups[j].
     rows: list[list[str]]
 
     @property
@@ -31,7 +23,7 @@ class CountsTable:
         return list(zip(self.themes, self.rows, strict=True))
 
 
-def theme_group_counts(*, insights: QuerySet[Insight], suppress: bool) -> CountsTable:
+def theme_group_counts(*, insights: QuerySet[Insight]) -> CountsTable:
     """How many insights carry each theme and population group together; one query for the
     counts, one each for the row and column headings."""
     themes = list(Theme.objects.all())
@@ -43,7 +35,5 @@ def theme_group_counts(*, insights: QuerySet[Insight], suppress: bool) -> Counts
         .annotate(n=Count("pk", distinct=True))
         .order_by()
     }
-    rows = [
-        [shown_count(counts.get((theme.pk, group.pk), 0), suppress=suppress) for group in groups] for theme in themes
-    ]
+    rows = [[str(counts.get((theme.pk, group.pk), 0)) for group in groups] for theme in themes]
     return CountsTable(themes=themes, groups=groups, rows=rows)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("insights/import/<int:pk>/check/", views.import_preview_view, name="import_preview"),
     re_path(r"^insights/export\.(?P<file_format>csv|xlsx)$", views.insight_export_view, name="export"),
     path("insights/<int:pk>/", views.insight_detail_view, name="detail"),
+    path("insights/<int:pk>/edit/", views.insight_edit_view, name="edit"),
     path("insights/<int:pk>/review/", views.insight_review_view, name="review"),
     path("insights/<int:pk>/response/", views.insight_respond_view, name="respond"),
     path("you-said-we-did/", views.you_said_we_did_view, name="public"),

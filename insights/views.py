@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,18 +14,27 @@ from healthyplaces.core.pagination import paginate
 from healthyplaces.core.spreadsheets import csv_response, xlsx_response
 from healthyplaces.core.submissions import submitted_once
 from insights.exports import insights_csv, insights_xlsx
-from insights.forms import ImportMappingForm, ImportUploadForm, InsightForm, InsightResponseForm, InsightReviewForm
+from insights.forms import (
+    ImportMappingForm,
+    ImportUploadForm,
+    InsightEditForm,
+    InsightForm,
+    InsightResponseForm,
+    InsightReviewForm,
+)
 from insights.imports import import_batch_create, import_batch_run, import_batch_set_mapping, import_preview, read_csv
-from insights.permissions import can_add_insight, can_review_insight
+from insights.models import Insight
+from insights.permissions import can_add_insight, can_edit_insight, can_read_insight_bank, can_review_insight
 from insights.search import search_words
 from insights.selectors import (
     get_import_batch_for_user,
     get_insight_for_user,
+    insight_bank,
     insight_list,
     insights_by_key,
     published_responses,
 )
-from insights.services import InsightConflict, insight_create, insight_respond, insight_update
+from insights.services import InsightConflict, insight_create, insight_edit, insight_respond, insight_update
 from insights.stats import theme_group_counts
 
 PER_PAGE = 25
@@ -39,6 +51,7 @@ def insight_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filter": insight_filter,
             "words": search_words(request.GET.get("q", "")),
             "can_add": can_add_insight(request.user),
+            "whole_bank": can_read_insight_bank(request.user),
         },
     )
 
@@ -67,51 +80,83 @@ def insight_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     return render(
         request,
         "insights/insight_detail.html",
-        {"insight": insight, "can_review": can_review_insight(request.user)},
+        {
+            "insight": insight,
+            "can_review": can_review_insight(request.user),
+            "can_edit": can_edit_insight(request.user, insight),
+        },
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def insight_review_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    insight = get_insight_for_user(user=request.user, pk=pk, for_review=True)
+CONFLICT = (
+    "Someone else changed this insight while you were editing. Your changes have not been "
+    "saved; check the insight, then save again to keep your answers."
+)
+
+
+def _insight_form_page(
+    request: AuthenticatedHttpRequest,
+    insight: Insight,
+    form_class: type[InsightEditForm],
+    initial: dict[str, Any],
+    save: Callable[[InsightEditForm], object],
+    heading: str,
+) -> HttpResponse:
+    """Changing an insight others may change at the same time: save(form) claims the next version
+    or raises InsightConflict, and the form then comes back with every answer and the version now
+    saved, so saving again is a deliberate choice to overwrite."""
     if request.method == "POST":
-        form = InsightReviewForm(request.POST)
+        form = form_class(request.POST)
         if form.is_valid():
             try:
-                insight_update(
-                    actor=request.user,
-                    insight=insight,
-                    expected_version=form.cleaned_data["version"],
-                    fields=form.to_fields(),
-                    status=form.cleaned_data["status"],
-                    actions=list(form.cleaned_data["actions"]),
-                )
+                save(form)
             except InsightConflict:
                 data = request.POST.copy()
                 data["version"] = str(type(insight).objects.values_list("version", flat=True).get(pk=insight.pk))
-                form = InsightReviewForm(data)
+                form = form_class(data)
                 form.is_valid()
-                form.add_error(
-                    None,
-                    "Someone else changed this insight while you were editing. Your changes have not been "
-                    "saved; check the insight, then save again to keep your answers.",
-                )
+                form.add_error(None, CONFLICT)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, "Insight updated")
                 return redirect(insight.get_absolute_url())
     else:
-        initial = InsightForm.initial_for(insight) | {
-            "status": insight.status,
-            "actions": list(insight.actions.all()),
-            "version": insight.version,
-        }
-        form = InsightReviewForm(initial=initial)
-    return render(
-        request, "insights/insight_form.html", {"form": form, "insight": insight, "heading": "Review insight"}
-    )
+        form = form_class(initial=InsightForm.initial_for(insight) | {"version": insight.version} | initial)
+    return render(request, "insights/insight_form.html", {"form": form, "insight": insight, "heading": heading})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def insight_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The person who recorded an insight corrects what it says (reviewers use the review page)."""
+    insight = get_insight_for_user(user=request.user, pk=pk, for_edit=True)
+
+    def save(form: InsightEditForm) -> object:
+        return insight_edit(
+            actor=request.user, insight=insight, expected_version=form.cleaned_data["version"], fields=form.to_fields()
+        )
+
+    return _insight_form_page(request, insight, InsightEditForm, {}, save, "Edit insight")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def insight_review_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    insight = get_insight_for_user(user=request.user, pk=pk, for_review=True)
+
+    def save(form: InsightEditForm) -> object:
+        return insight_update(
+            actor=request.user,
+            insight=insight,
+            expected_version=form.cleaned_data["version"],
+            fields=form.to_fields(),
+            status=form.cleaned_data["status"],
+            actions=list(form.cleaned_data["actions"]),
+        )
+
+    initial = {"status": insight.status, "actions": list(insight.actions.all())}
+    return _insight_form_page(request, insight, InsightReviewForm, initial, save, "Review insight")
 
 
 @login_required
@@ -156,21 +201,20 @@ def you_said_we_did_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def insight_counts_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    insight_filter, insights = insight_list(user=request.user, params=request.GET)
-    # Officers see exact figures; everyone else who may see the table gets small numbers suppressed.
-    suppress = not can_review_insight(request.user)
-    table = theme_group_counts(insights=insights, suppress=suppress)
+    # The whole bank, sliced by any filter, for those who read it: exact figures (a filter that
+    # can slice the bank any way would undo any suppression, so nobody else sees this table).
+    insight_filter, insights = insight_bank(user=request.user, params=request.GET)
     return render(
         request,
         "insights/insight_counts.html",
-        {"table": table, "suppressed": suppress, "filter": insight_filter},
+        {"table": theme_group_counts(insights=insights), "filter": insight_filter},
     )
 
 
 @login_required
 def insight_export_view(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
     """The list as filtered on screen (every page of it), as CSV or XLSX."""
-    _, insights = insight_list(user=request.user, params=request.GET)
+    _, insights = insight_bank(user=request.user, params=request.GET)
     insights = insights.prefetch_related("actions")
     stamp = timezone.localdate().isoformat()
     filename = f"insights-{stamp}.{file_format}"

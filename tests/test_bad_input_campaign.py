@@ -165,6 +165,13 @@ def targets(world) -> list[Target]:
     return [
         Target("action update", expect.OFFICER, reverse("actions:update", args=[9])),
         Target("insight", expect.CONNECTOR, reverse("insights:add"), extra=["actions", "themes", "ward"]),
+        # The sample insight is the connector's own: they may correct it (never its status or actions).
+        Target(
+            "insight edit",
+            expect.CONNECTOR,
+            reverse("insights:edit", args=[world["insight"].pk]),
+            extra=["status", "actions"],
+        ),
         Target("insight review", expect.OFFICER, reverse("insights:review", args=[world["insight"].pk])),
         Target("insight response", expect.OFFICER, reverse("insights:respond", args=[world["insight"].pk])),
         Target("insight import columns", expect.OFFICER, reverse("insights:import_map", args=[world["import"].pk])),
@@ -294,7 +301,7 @@ def targets(world) -> list[Target]:
     ]
 
 
-FORMS = 28  # len(targets(world)): parametrised before any world is built
+FORMS = 29  # len(targets(world)): parametrised before any world is built
 
 
 @pytest.fixture

@@ -47,7 +47,6 @@ def signed_in(
 
 STAFF = frozenset({ADMIN, OFFICER})
 ACTION_READERS = frozenset({ADMIN, OFFICER, BOARD})
-INSIGHT_READERS = frozenset({ADMIN, OFFICER, BOARD, CONNECTOR})
 INSIGHT_COLLECTORS = frozenset({ADMIN, OFFICER, CONNECTOR})
 APPLICANTS = frozenset({MEMBER, OTHER_MEMBER})
 # Those with a part in funding: staff, groups and assessors (each sees only their own applications).
@@ -83,11 +82,15 @@ EXPECTATIONS: dict[str, dict[str, int | str]] = {
     "actions:mine": signed_in(ACTION_READERS),
     "actions:detail": signed_in(ACTION_READERS),
     "actions:update": signed_in(STAFF),
-    # Insights bank.
-    "insights:list": signed_in(INSIGHT_READERS),
-    "insights:detail": signed_in(INSIGHT_READERS),
-    "insights:counts": signed_in(INSIGHT_READERS),
-    "insights:export": signed_in(INSIGHT_READERS),
+    # Insights bank: row-level insights only for those who need them. Officers and programme
+    # admins read, count and export the whole bank; a connector lists, reads and edits the insights
+    # they recorded (the sample insight is theirs; another's is missing to them,
+    # tests/insights/test_access.py); board members see aggregates only, on the board's pages.
+    "insights:list": signed_in(INSIGHT_COLLECTORS),
+    "insights:detail": signed_in(INSIGHT_COLLECTORS),
+    "insights:edit": signed_in(INSIGHT_COLLECTORS),
+    "insights:counts": signed_in(STAFF),
+    "insights:export": signed_in(STAFF),
     "insights:add": signed_in(INSIGHT_COLLECTORS),
     "insights:review": signed_in(STAFF),
     "insights:respond": signed_in(STAFF),

@@ -4,15 +4,19 @@ the same figures and a CSV download, and each bar is labelled with its value in 
 is never the only signal. Charts are plain data (to_json/from_json) so a board snapshot keeps
 them exactly as the board saw them.
 
-Values are whole numbers: counts, percentages, or money in pence (shown as pounds)."""
+Values are whole numbers: counts, percentages, or money in pence (shown as pounds). A count the
+small-numbers rule (healthyplaces.core.disclosure) hides is its marker ("fewer than 5" or
+"withheld") instead of the number: protect() applies the rule to
+the series that need it, so a chart (and a snapshot made from it) never holds a number the board
+could not see."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
 
+from healthyplaces.core.disclosure import SUPPRESSED, Figure, is_hidden, protect_columns, rank
 from healthyplaces.core.formats import money, pence_to_pounds
 from healthyplaces.core.spreadsheets import Column, Sheet, csv_text
-from insights.stats import SUPPRESSED, shown_count
 
 Kind = Literal["count", "money", "percent"]
 
@@ -30,33 +34,39 @@ TEXT_OFFSET = 6
 class Series:
     name: str
     kind: Kind = "count"
-    # Counts that could point to people in a small community are shown as "fewer than 5".
+    # Counts that could point to people in a small community go through the small-numbers rule.
     suppress: bool = False
 
-    def shown(self, value: int) -> str:
+    def shown(self, value: Figure) -> str:
+        if isinstance(value, str):
+            return value
         if self.kind == "money":
             return money(pence_to_pounds(value))
         if self.kind == "percent":
             return f"{value}%"
-        return shown_count(value, suppress=self.suppress)
+        return str(value)
 
-    def cell(self, value: int) -> Decimal | int | str:
-        """The figure for a spreadsheet: pounds, a fraction for a percentage, a count or the words
-        that stand for a suppressed one."""
+    def cell(self, value: Figure) -> Decimal | int | str:
+        """The figure for a spreadsheet: pounds, a fraction for a percentage, a count, or the marker
+        (text) that stands for a count the small-numbers rule hides."""
+        if isinstance(value, str):
+            return value
         if self.kind == "money":
             return pence_to_pounds(value)
         if self.kind == "percent":
             return Decimal(value) / 100
-        return SUPPRESSED if self.is_hidden(value) else value
+        return value
 
-    def is_hidden(self, value: int) -> bool:
-        return self.shown(value) == SUPPRESSED
+    @staticmethod
+    def is_hidden(value: Figure) -> bool:
+        return is_hidden(value)
 
 
 @dataclass(frozen=True)
 class Row:
     label: str
-    values: tuple[int, ...]
+    # A count the small-numbers rule hides is its marker.
+    values: tuple[Figure, ...]
     # A further column some charts carry, such as a ward's deprivation decile.
     note: str = ""
 
@@ -103,11 +113,11 @@ class Chart:
             return f"{self.title}: nothing to show yet."
         parts = [f"{self.title}, {len(self.rows)} {self.what}."]
         for index, series in enumerate(self.series):
-            top = max(self.rows, key=lambda row: row.values[index])
+            top = max(self.rows, key=lambda row: rank(row.values[index]))
             if top.values[index] == 0:
                 parts.append(f"{series.name}: none yet.")
             elif series.is_hidden(top.values[index]):
-                parts.append(f"{series.name}: {SUPPRESSED} for each.")
+                parts.append(f"{series.name}: hidden for each ({SUPPRESSED} or withheld).")
             else:
                 most = "Highest" if series.kind == "percent" else "Most"
                 parts.append(f"{most} {series.name.lower()}: {top.label} ({series.shown(top.values[index])}).")
@@ -152,12 +162,7 @@ class Chart:
 
     def layout(self) -> Layout:
         """Bars scaled to the largest value shown (one scale for every series: no dual axes)."""
-        shown_values = [
-            value
-            for row in self.rows
-            for series, value in zip(self.series, row.values, strict=True)
-            if not series.is_hidden(value)
-        ]
+        shown_values = [value for row in self.rows for value in row.values if isinstance(value, int)]
         largest = max(shown_values, default=0) or 1
         bars: list[Bar] = []
         texts: list[Text] = []
@@ -166,7 +171,7 @@ class Chart:
         for row in self.rows:
             texts.append(Text(0, y + BAR_HEIGHT - TEXT_OFFSET, _short(row.label), "app-chart__label"))
             for index, (series, value) in enumerate(zip(self.series, row.values, strict=True)):
-                width = 0 if series.is_hidden(value) else round(BAR_SPACE * value / largest)
+                width = round(BAR_SPACE * value / largest) if isinstance(value, int) else 0
                 if width:
                     bars.append(Bar(LABEL_WIDTH, y, width, BAR_HEIGHT, index))
                 words = f"{series.name}: {series.shown(value)}" if many else series.shown(value)
@@ -189,8 +194,31 @@ class Chart:
             "rows": [{"label": r.label, "values": list(r.values), "note": r.note} for r in self.rows],
         }
 
+    def protect(self) -> "Chart":
+        """The chart with its suppressed series' counts through the small-numbers rule, each
+        series a list whose total may be published. A chart already protected (or with no
+        suppressed series) comes back unchanged."""
+        protected = [index for index, series in enumerate(self.series) if series.suppress]
+        columns = [[row.values[index] for row in self.rows] for index in protected]
+        counts = [[value for value in column if isinstance(value, int)] for column in columns]
+        if counts != columns:
+            return self
+        published = protect_columns(counts, labels=[row.label for row in self.rows])
+        rows = []
+        for r, row in enumerate(self.rows):
+            values = list(row.values)
+            for column, index in zip(published, protected, strict=True):
+                values[index] = column[r]
+            rows.append(Row(row.label, tuple(values), row.note))
+        return replace(self, rows=tuple(rows))
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Chart":
+        """A chart as frozen; one frozen before the rule held every count is protected on reading."""
+        return cls._from_json(data).protect()
+
+    @classmethod
+    def _from_json(cls, data: dict[str, Any]) -> "Chart":
         return cls(
             key=data["key"],
             title=data["title"],

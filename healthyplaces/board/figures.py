@@ -2,11 +2,12 @@
 dashboard, frozen into a board snapshot as JSON and read back from it unchanged."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from actions.models import Status
 from healthyplaces.board.charts import Chart
+from healthyplaces.core.disclosure import Figure, protect_columns
 
 
 @dataclass(frozen=True)
@@ -35,14 +36,15 @@ class MilestoneRow:
 @dataclass(frozen=True)
 class LoopRow:
     """How far round the loop an action has come: insights informing it, grants awarded under its
-    priorities, reports from those grants and responses published."""
+    priorities, reports from those grants and responses published. Insights and responses are
+    the small-numbers rule's marker where it hides them."""
 
     number: int
     title: str
-    insights: int
+    insights: Figure
     grants: int
     reports: int
-    responses: int
+    responses: Figure
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,26 @@ class Figures:
                 MilestoneRow(**{**row, "due_date": datetime.date.fromisoformat(row["due_date"])})
                 for row in data["milestones_due"]
             ],
-            loop=[LoopRow(**row) for row in data["loop"]],
+            loop=protect_loop([LoopRow(**row) for row in data["loop"]]),
             charts={chart.key: chart for chart in charts},
             deprivation_loaded=data["deprivation_loaded"],
         )
+
+
+def protect_loop(rows: list[LoopRow]) -> list[LoopRow]:
+    """Insights and responses are counts about communities: through the small-numbers rule, each
+    column a list whose total may be published (grants and reports are public, in the 360Giving
+    file). Also applied on reading a snapshot frozen before the rule covered the loop; rows already
+    protected come back unchanged."""
+    insights_column = [row.insights for row in rows if isinstance(row.insights, int)]
+    responses_column = [row.responses for row in rows if isinstance(row.responses, int)]
+    if len(insights_column) < len(rows) or len(responses_column) < len(rows):
+        return rows
+    insights, responses = protect_columns(
+        [insights_column, responses_column],
+        labels=[f"{row.number:03d}" for row in rows],
+    )
+    return [replace(row, insights=insights[i], responses=responses[i]) for i, row in enumerate(rows)]
 
 
 def _iso(value: datetime.date | None) -> str | None:

@@ -22,10 +22,11 @@ from funding.models import Application, Payment
 from funding.workflow import AWARDED
 from healthyplaces.accounts.models import User
 from healthyplaces.board.charts import Chart, Row, Series
-from healthyplaces.board.figures import ActionRow, Figures, LoopRow, MilestoneRow
+from healthyplaces.board.figures import ActionRow, Figures, LoopRow, MilestoneRow, protect_loop
 from healthyplaces.board.models import BoardSnapshot, SnapshotAction
 from healthyplaces.board.permissions import can_view_dashboard
 from healthyplaces.board.reach import reach_sources, register_reach_source
+from healthyplaces.core.disclosure import shown_count
 from healthyplaces.core.generations import Cached, cached
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
 from insights.models import Insight
@@ -145,10 +146,14 @@ def loop_figures() -> list[LoopRow]:
             n_reports=Coalesce(_count(grants.filter(report__submitted_at__isnull=False)), 0),
         )
     )
-    return [
-        LoopRow(row["number"], row["title"], row["n_insights"], row["n_grants"], row["n_reports"], row["n_responses"])
-        for row in actions
-    ]
+    return protect_loop(
+        [
+            LoopRow(
+                row["number"], row["title"], row["n_insights"], row["n_grants"], row["n_reports"], row["n_responses"]
+            )
+            for row in actions
+        ]
+    )
 
 
 def insight_vocabulary_charts() -> tuple[Chart, Chart]:
@@ -172,7 +177,7 @@ def insight_vocabulary_charts() -> tuple[Chart, Chart]:
             what=what,
             series=(Series("Insights", suppress=True),),
             rows=tuple(Row(name, (count,)) for name, count in counts[key]),
-        )
+        ).protect()
         for key, heading, what in (("themes", "Theme", "themes"), ("groups", "Population group", "population groups"))
     )
 
@@ -325,7 +330,7 @@ def reach_by_ward(figures: WardFigures) -> Chart:
         wards=figures.wards,
         series=tuple(Series(source.label, suppress=True) for source in sources),
         columns=[figures.reach[source.key] for source in sources],
-    )
+    ).protect()
 
 
 def dashboard_figures(*, today: datetime.date | None = None) -> Figures:
@@ -472,6 +477,6 @@ def what_changed(*, since: BoardSnapshot, until: BoardSnapshot | None = None) ->
         status_moves=status_moves,
         progress_changes=progress_changes,
         milestones_done=milestones,
-        new_insights=Series("Insights", suppress=True).shown(new_insights),
+        new_insights=shown_count(new_insights, exact=False),
         new_grants=new_grants,
     )

@@ -19,20 +19,29 @@ from healthyplaces.accounts.models import User
 from healthyplaces.board.models import BoardSnapshot, SnapshotAction, WardDeprivation
 from healthyplaces.board.permissions import can_freeze_snapshot, can_load_deprivation
 from healthyplaces.board.selectors import dashboard_figures
+from healthyplaces.core.disclosure import published_count
 from healthyplaces.vocabulary.models import Ward
 from insights.imports import decode_csv_upload
 
 
 def loop_to_json(loop: ActionLoop) -> dict[str, Any]:
+    """What the board may keep of an action's loop. Of the insights, only those answered in public
+    ("you said, we did" already publishes them): a list of the rest would be row-level insights,
+    and its length a count the small-numbers rule hides."""
     return {
-        "insights": [{"title": i.title, "heard_on": i.heard_on.isoformat()} for i in loop.insights],
+        "insights": [
+            {"title": i.title, "heard_on": i.heard_on.isoformat()} for i in loop.insights if i.response_published
+        ],
         "grants": [
             {
                 "project": grant.application.project_title,
                 "organisation": str(grant.application.organisation),
                 "awarded": str(grant.application.amount_awarded or ""),
                 "reported": grant.report.what_happened if grant.report else "",
-                "people_reached": grant.report.people_reached if grant.report else None,
+                # As the board may see it: a small number of people reached is "fewer than 5".
+                "people_reached": published_count(grant.report.people_reached)
+                if grant.report and grant.report.people_reached is not None
+                else None,
             }
             for grant in loop.grants
         ],

@@ -4,7 +4,10 @@ the digest it builds) imports no app. An app registers a builder in its AppConfi
     @register_digest_section("actions", order=10)
     def actions_section(period: DigestPeriod) -> DigestSection | None: ...
 
-A builder returns None when it has nothing to say for the period; an empty digest is not sent."""
+A builder returns None when it has nothing to say for the period; an empty digest is not sent.
+Counts about communities (insights, people reached, conversations, responses) go through the
+small-numbers rule (healthyplaces.core.disclosure) unless period.exact_counts says the recipient
+is an officer or programme admin."""
 
 import datetime
 from collections.abc import Callable
@@ -16,6 +19,8 @@ from typing import Any
 class DigestPeriod:
     start: datetime.datetime
     end: datetime.datetime
+    # Whom the sections are built for: officers and programme admins get exact small counts.
+    exact_counts: bool = False
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from healthyplaces.accounts.models import User
+from healthyplaces.accounts.permissions import people_seeing_exact_counts
 from healthyplaces.accounts.roles import Role
 from healthyplaces.core.links import absolute_url
 from healthyplaces.core.mail import AUTOMATED_HEADERS
@@ -245,6 +246,10 @@ def digests_queue(*, now: datetime.datetime) -> int:
             "key", flat=True
         )
     )
+    # Officers and programme admins get exact counts: found for every recipient in one query.
+    exact = set(
+        people_seeing_exact_counts().filter(pk__in=[user.pk for user, _, _ in recipients]).values_list("pk", flat=True)
+    )
     sections_by_period: dict[DigestPeriod, list[DigestSection]] = {}
     queued = 0
     for user, subscription, frequency in recipients:
@@ -253,7 +258,7 @@ def digests_queue(*, now: datetime.datetime) -> int:
             continue
         default_span = datetime.timedelta(days=7 if frequency == DigestFrequency.WEEKLY else 31)
         start = subscription.covered_until if subscription and subscription.covered_until else now - default_span
-        period = DigestPeriod(start=start, end=now)
+        period = DigestPeriod(start=start, end=now, exact_counts=user.pk in exact)
         if period not in sections_by_period:
             sections_by_period[period] = build_digest_sections(period)
         sections = sections_by_period[period]

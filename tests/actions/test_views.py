@@ -353,7 +353,7 @@ def test_the_closed_loop_runs_the_same_queries_however_many_grants(
     assert len(response.context["closed_loop"].grants) == grants
 
 
-def test_the_action_page_shows_the_loop_from_insight_to_response(client, board_member, led_action):
+def test_the_action_page_shows_the_loop_from_insight_to_response(client, board_member, officer, led_action):
     priority = PriorityFactory(title="Loneliness in later life")
     priority.actions.add(led_action)
     InsightFactory(
@@ -364,7 +364,10 @@ def test_the_action_page_shows_the_loop_from_insight_to_response(client, board_m
     )
     InsightFactory(title="Unanswered insight", actions=[led_action])
     SentReportFactory(
-        application__priority=priority, application__project_title="Lunch club", what_happened="Twelve lunch clubs ran."
+        application__priority=priority,
+        application__project_title="Lunch club",
+        what_happened="Twelve lunch clubs ran.",
+        people_reached=3,
     )
     GrantFactory(priority=priority, project_title="Still running")
     GrantFactory(priority=priority, project_title="Turned down", state=State.DECLINED)
@@ -372,6 +375,10 @@ def test_the_action_page_shows_the_loop_from_insight_to_response(client, board_m
     client.force_login(board_member)
 
     page = client.get(reverse("actions:detail", kwargs={"number": 9})).content.decode()
+
+    # A small number of people reached is a small number to the board, exact to officers.
+    assert "People reached: fewer than 5" in page
+    assert "Unanswered insight" not in page
 
     assert "Older people feel cut off" in page
     assert "Lunch club" in page
@@ -382,6 +389,8 @@ def test_the_action_page_shows_the_loop_from_insight_to_response(client, board_m
     assert "Another priority&#x27;s grant" not in page
     assert "<strong>We did:</strong> We funded lunch clubs." in page
     assert page.count("<strong>You said:</strong>") == 1
+    client.force_login(officer)
+    assert "People reached: 3" in client.get(reverse("actions:detail", kwargs={"number": 9})).content.decode()
 
 
 def test_the_action_page_lists_the_twenty_most_recent_insights_and_links_to_the_rest(client, officer, led_action):

@@ -1,6 +1,6 @@
 import pytest
 
-from healthyplaces.board.charts import Series
+from healthyplaces.board.charts import Chart, Row, Series
 from healthyplaces.board.selectors import dashboard_figures
 from tests.board.conftest import TODAY
 from tests.connectors.factories import ConnectorFactory, ConversationFactory, PlaceFactory
@@ -35,11 +35,13 @@ def test_progress_over_time_and_milestones_due(world):
     assert [(m.action_number, m.title) for m in figures.milestones_due] == [(3, "Venue booked"), (4, "Survey closes")]
 
 
-def test_insights_by_theme_and_group_suppress_four_but_not_five(world):
+def test_insights_by_theme_and_group_suppress_four_and_withhold_the_five_beside_it(world):
     figures = dashboard_figures(today=TODAY)
 
-    assert rows(figures, "themes") == {"Loneliness": ["fewer than 5"], "Transport": ["5"]}
-    assert rows(figures, "groups") == {"Carers": ["5"], "Older people": ["fewer than 5"]}
+    # Each list's total may be published (the digest's, another page's), so a 4 alone beside a 5
+    # would be the total minus 5: the 5 is withheld too, and not called small.
+    assert rows(figures, "themes") == {"Loneliness": ["fewer than 5"], "Transport": ["withheld"]}
+    assert rows(figures, "groups") == {"Carers": ["withheld"], "Older people": ["fewer than 5"]}
 
 
 def test_funding_by_priority_and_by_ward(world):
@@ -72,20 +74,22 @@ def test_reach_by_ward_and_the_loop_by_action(world):
     figures = dashboard_figures(today=TODAY)
 
     assert figures.chart("reach_wards").headings == ["Ward", "Connectors", "Conversations", "Insights", "Grants"]
+    # Each column has one other non-zero ward beside the small one, so it is withheld too.
     assert rows(figures, "reach_wards") == {
-        "Hardwick": ["6", "5", "5", "fewer than 5"],
+        "Hardwick": ["withheld", "withheld", "withheld", "fewer than 5"],
         "Norton": ["fewer than 5", "fewer than 5", "fewer than 5", "fewer than 5"],
         "Parkfield": ["0", "0", "0", "0"],
     }
     loop = {row.number: (row.insights, row.grants, row.reports, row.responses) for row in figures.loop}
-    assert loop[9] == (2, 2, 1, 1)
+    # Two insights and one response: counts about communities, so hidden; grants are public.
+    assert loop[9] == ("fewer than 5", 2, 1, "fewer than 5")
     assert loop[1] == (0, 0, 0, 0)
 
 
 @pytest.mark.parametrize(("count", "shown"), [(0, "0"), (1, "fewer than 5"), (4, "fewer than 5"), (5, "5")])
 def test_suppression_at_four_and_five(count, shown):
-    assert Series("Insights", suppress=True).shown(count) == shown
-    assert Series("Actions").shown(count) == str(count)
+    chart = Chart("c", "C", "Row", (Series("Insights", suppress=True), Series("Actions")), (Row("a", (count, count)),))
+    assert chart.protect().table == [("a", "", [shown, str(count)])]
 
 
 def test_a_suppressed_value_draws_no_bar_and_says_so(world):
@@ -93,9 +97,9 @@ def test_a_suppressed_value_draws_no_bar_and_says_so(world):
 
     layout = chart.layout()
 
-    assert len(layout.bars) == 1  # Transport's 5; Loneliness's 4 is not drawn
-    assert "fewer than 5" in [text.text for text in layout.texts]
-    assert chart.summary == "Insights by theme, 2 themes. Most insights: Transport (5)."
+    assert len(layout.bars) == 0  # Loneliness's 4 and Transport's 5 withheld beside it are not drawn
+    assert [text.text for text in layout.texts if text.css_class == "app-chart__value"] == ["fewer than 5", "withheld"]
+    assert chart.summary == "Insights by theme, 2 themes. Insights: hidden for each (fewer than 5 or withheld)."
 
 
 def test_figures_survive_the_round_trip_through_json(world):

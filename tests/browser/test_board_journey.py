@@ -105,7 +105,8 @@ def test_the_whole_loop_reaches_the_action_page_the_dashboard_the_public_and_the
     page.wait_for_url(re.compile(r"/board/$"))
     assert_accessible(page)
     row = page.locator("#loop-9")
-    assert [cell.strip() for cell in row.locator("td").all_inner_texts()] == ["1", "1", "1", "1"]
+    # One insight and one response: hidden from the board; the grant and its report are public.
+    assert [cell.strip() for cell in row.locator("td").all_inner_texts()] == ["fewer than 5", "1", "1", "fewer than 5"]
     assert page.locator("#chart-funding_priorities").get_by_text("Loneliness in later life").first.is_visible()
     assert "£1,500.00" in page.locator("#chart-funding_wards table").inner_text()
     with page.expect_download() as download:

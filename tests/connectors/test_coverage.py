@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from connectors.selectors import coverage_since, ward_coverage
 from healthyplaces.accounts.roles import Role
+from healthyplaces.core.disclosure import SUPPRESSED, WITHHELD
 from tests.connectors.factories import ConnectorFactory, ConversationFactory, PlaceFactory
 from tests.factories import WardFactory
 
@@ -45,7 +46,8 @@ def test_coverage_matches_figures_counted_by_hand(make_user):
     ]:
         ConversationFactory(connector=quiet, place=place, held_on=held_on, people_count=people)
 
-    rows = ward_coverage(user=make_user(Role.BOARD_MEMBER), today=TODAY)
+    # Officers run the network: they see the exact figures.
+    rows = ward_coverage(user=make_user(Role.COUNCIL_OFFICER), today=TODAY)
 
     # Counted by hand from the data above: (active connectors, places, conversations, people).
     assert figures(rows) == {
@@ -60,6 +62,20 @@ def test_coverage_matches_figures_counted_by_hand(make_user):
     assert by_name["East"].gaps == ["no active connectors", "no places", "no recent conversations"]
     assert by_name["North"].gaps == []
     assert [row.ward.name for row in rows if row.ward] == ["East", "Empty", "North", "South"]
+    # A board member sees conversations and people through the small-numbers rule: every
+    # conversation count is 1 or 2; of the people, 3 is fewer than 5 and the next smallest (10)
+    # is withheld, so the 25 in all cannot give the 3 away.
+    board_rows = ward_coverage(user=make_user(Role.BOARD_MEMBER), today=TODAY)
+    assert figures(board_rows) == {
+        "East": (0, 0, 0, 0),
+        "Empty": (0, 0, 0, 0),
+        "North": (2, 2, SUPPRESSED, WITHHELD),
+        "South": (1, 1, SUPPRESSED, 12),
+        None: (1, 1, SUPPRESSED, SUPPRESSED),
+    }
+    assert {row.ward.name if row.ward else None: row.gaps for row in board_rows} == {
+        name: row.gaps for name, row in by_name.items()
+    }
 
 
 def test_the_unrecorded_ward_row_appears_only_when_something_is_in_it(make_user):

@@ -530,7 +530,7 @@ def test_the_coverage_page_counts_each_ward_and_says_where_there_is_none(client,
     hall = PlaceFactory(ward=riverside, latitude="54.5", longitude="-1.3")
     ConnectorFactory(wards=[riverside])
     ConversationFactory(place=hall, held_on=datetime.date(2026, 11, 20), people_count=7)
-    client.force_login(people["board member"])
+    client.force_login(people["council officer"])
 
     page = client.get(reverse("connectors:coverage")).content.decode()
 
@@ -546,6 +546,12 @@ def test_the_coverage_page_counts_each_ward_and_says_where_there_is_none(client,
     assert "No coverage" not in rows["Riverside"]
     assert "data-place-map" in page
     assert 'data-lat="54.5' in page
+    # A board member sees the one conversation as "fewer than 5" (the 7 people stand alone).
+    client.force_login(people["board member"])
+    board_page = client.get(reverse("connectors:coverage")).content.decode()
+    board_rows = dict(re.findall(r'<tr class="govuk-table__row" data-ward="(\w+)">(.*?)</tr>', board_page, re.S))
+    assert re.findall(r"numeric\">([^<]+)<", board_rows["Riverside"]) == ["1", "1", "fewer than 5", "7"]
+    assert "No coverage" not in board_rows["Riverside"]
 
 
 @pytest.mark.parametrize("count", [5, 50])

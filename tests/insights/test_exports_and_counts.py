@@ -4,6 +4,7 @@ import io
 
 import pytest
 import time_machine
+from django.template.loader import render_to_string
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -101,7 +102,7 @@ def test_export_is_for_those_who_may_read_the_bank(client):
     assert client.get(reverse("insights:export", kwargs={"file_format": "csv"})).status_code == 302
 
 
-def test_counts_table_suppresses_small_numbers_for_the_board_but_not_officers(client, officer):
+def test_counts_table_is_exact_and_only_for_those_who_read_the_bank(client, officer):
     food = ThemeFactory(name="Food")
     carers = PopulationGroupFactory(name="Carers", seldom_heard=True)
     young = PopulationGroupFactory(name="Young people")
@@ -110,21 +111,21 @@ def test_counts_table_suppresses_small_numbers_for_the_board_but_not_officers(cl
     for n in range(3):
         add(officer, f"Food and young people {n}", themes=[food], groups=[young])
 
-    exact = theme_group_counts(insights=Insight.objects.all(), suppress=False)
-    suppressed = theme_group_counts(insights=Insight.objects.all(), suppress=True)
+    exact = theme_group_counts(insights=Insight.objects.all())
     food_row = [t.name for t in exact.themes].index("Food")
     columns = [g.name for g in exact.groups]
     assert exact.rows[food_row][columns.index("Carers")] == "6"
     assert exact.rows[food_row][columns.index("Young people")] == "3"
-    assert suppressed.rows[food_row][columns.index("Young people")] == "fewer than 5"
-    assert suppressed.rows[food_row][columns.index("Carers")] == "6"
 
-    client.force_login(UserFactory(roles=[Role.BOARD_MEMBER]))
-    board_page = client.get(reverse("insights:counts")).content.decode()
-    assert "fewer than 5" in board_page
+    # The table's filters could slice the bank finely enough to undo any suppression: board
+    # members and connectors see insights counted on the board's pages instead.
+    for role in (Role.BOARD_MEMBER, Role.COMMUNITY_CONNECTOR):
+        client.force_login(UserFactory(roles=[role]))
+        assert client.get(reverse("insights:counts")).status_code == 403
     client.force_login(officer)
     officer_page = client.get(reverse("insights:counts")).content.decode()
     assert "fewer than 5</td>" not in officer_page
+    assert ">3</td>" in officer_page
 
 
 @pytest.mark.parametrize("rows", [5, 50])
@@ -150,6 +151,28 @@ def test_the_digest_counts_new_insights_by_theme_with_small_numbers_suppressed(o
     with time_machine.travel(datetime.datetime(2026, 11, 10, 10, 0, tzinfo=datetime.UTC), tick=False):
         add(officer, "Too old")
 
+    start = datetime.datetime(2026, 11, 23, 8, 0, tzinfo=datetime.UTC)
+    end = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=datetime.UTC)
+    section = insights_section(DigestPeriod(start=start, end=end))
+
+    assert section is not None
+    assert section.context["total"] == "7"
+    # 7 - 6 would give the 1 away: the 6 is withheld (and not called small).
+    assert section.context["by_theme"] == [("Food", "withheld"), ("No theme recorded", "fewer than 5")]
+    officers = insights_section(DigestPeriod(start=start, end=end, exact_counts=True))
+    assert officers is not None
+    assert officers.context["by_theme"] == [("Food", "6"), ("No theme recorded", "1")]
+
+
+def test_the_digest_in_the_issue_no_longer_lets_food_be_computed(officer):
+    """Issue 15: "New insights in the bank: 7 / Housing: 5 / Food: fewer than 5" gave Food = 2."""
+    housing, food = ThemeFactory(name="Housing"), ThemeFactory(name="Food")
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.UTC), tick=False):
+        for n in range(5):
+            add(officer, f"Housing {n}", themes=[housing])
+        for n in range(2):
+            add(officer, f"Food {n}", themes=[food])
+
     section = insights_section(
         DigestPeriod(
             start=datetime.datetime(2026, 11, 23, 8, 0, tzinfo=datetime.UTC),
@@ -159,7 +182,10 @@ def test_the_digest_counts_new_insights_by_theme_with_small_numbers_suppressed(o
 
     assert section is not None
     assert section.context["total"] == "7"
-    assert section.context["by_theme"] == [("Food", "6"), ("No theme recorded", "fewer than 5")]
+    assert section.context["by_theme"] == [("Food", "fewer than 5"), ("Housing", "withheld")]
+    text = render_to_string(f"{section.template}.txt", {"section": section})
+    assert "- Housing: withheld" in text
+    assert "5" not in text.replace("fewer than 5", "")
 
 
 def test_a_quiet_week_has_no_insights_section():
@@ -179,3 +205,15 @@ def test_the_action_page_lists_the_insights_that_inform_it(client, officer, led_
 
     assert "Residents want a community fridge" in page
     assert reverse("insights:detail", kwargs={"pk": insight.pk}) in page
+
+
+def test_the_action_page_lists_no_insight_to_a_board_member(client, officer, board_member, led_action):
+    insight = add(officer, "Residents want a community fridge")
+    insight.actions.add(led_action)
+    client.force_login(board_member)
+
+    page = client.get(reverse("actions:detail", kwargs={"number": led_action.number})).content.decode()
+
+    assert "Residents want a community fridge" not in page
+    assert reverse("insights:detail", kwargs={"pk": insight.pk}) not in page
+    assert "The board dashboard counts them by action" in page

@@ -25,9 +25,12 @@ ROLES = {
     "community connector": [Role.COMMUNITY_CONNECTOR],
     "assessor": [Role.ASSESSOR],
 }
-# From the grants in insights/migrations/0002_search_index_and_permissions.py.
-READERS = {"programme admin", "council officer", "community connector", "board member"}
+# From the grants in insights/migrations/0002_search_index_and_permissions.py, less the board
+# members' (0008: they see aggregates only). The sample insight is the connector's own, so they
+# read and edit it; officers and programme admins read the whole bank.
+READERS = {"programme admin", "council officer", "community connector"}
 ADDERS = {"programme admin", "council officer", "community connector"}
+EDITORS = ADDERS
 REVIEWERS = {"programme admin", "council officer"}
 EVERYONE = set(ROLES)
 
@@ -38,6 +41,8 @@ MATRIX = [
     ("insights:add", "get", ADDERS),
     ("insights:add", "post", ADDERS),
     ("insights:detail", "get", READERS),
+    ("insights:edit", "get", EDITORS),
+    ("insights:edit", "post", EDITORS),
     ("insights:review", "get", REVIEWERS),
     ("insights:review", "post", REVIEWERS),
     ("insights:respond", "get", REVIEWERS),
@@ -85,7 +90,7 @@ def insight(people):
 
 
 def url_for(name, insight):
-    if name in {"insights:detail", "insights:review", "insights:respond"}:
+    if name in {"insights:detail", "insights:edit", "insights:review", "insights:respond"}:
         return reverse(name, kwargs={"pk": insight.pk})
     return reverse(name)
 
@@ -95,6 +100,8 @@ def post_data(name, insight):
         return insight_answers()
     if name == "insights:review":
         return insight_answers(title="Reviewed title", status=InsightStatus.REVIEWED, version=str(insight.version))
+    if name == "insights:edit":
+        return insight_answers(title="Corrected title", version=str(insight.version))
     return {"response": "Changed response", "publish": "on"}
 
 
@@ -137,10 +144,11 @@ def test_who_may_use_each_insights_url(client, people, insight, role, url_name, 
 def test_an_unknown_insight_is_404_for_readers_and_403_for_others(client, people):
     missing = reverse("insights:detail", kwargs={"pk": 999})
 
-    client.force_login(people["board member"])
+    client.force_login(people["community connector"])
     assert client.get(missing).status_code == 404
-    client.force_login(people["assessor"])
-    assert client.get(missing).status_code == 403  # does not reveal which insights exist
+    for role in ("assessor", "board member"):
+        client.force_login(people[role])
+        assert client.get(missing).status_code == 403  # does not reveal which insights exist
     client.force_login(people["council officer"])
     assert client.get(reverse("insights:review", kwargs={"pk": 999})).status_code == 404
 
@@ -151,18 +159,24 @@ def test_only_reviewers_see_the_review_and_respond_buttons(client, people, insig
 
     client.force_login(people["council officer"])
     assert review in client.get(detail).content.decode()
-    for role in ("community connector", "board member"):
-        client.force_login(people[role])
-        page = client.get(detail).content.decode()
-        assert review not in page
-        assert url_for("insights:respond", insight) not in page
+    client.force_login(people["community connector"])
+    page = client.get(detail).content.decode()
+    assert review not in page
+    assert url_for("insights:respond", insight) not in page
+    # The connector recorded it: they may correct it.
+    assert url_for("insights:edit", insight) in page
+    client.force_login(people["board member"])
+    assert client.get(detail).status_code == 403
 
 
 def test_the_add_link_shows_only_to_those_who_may_add(client, people):
     client.force_login(people["community connector"])
     assert reverse("insights:add") in client.get(reverse("insights:list")).content.decode()
+    client.force_login(people["council officer"])
+    assert reverse("insights:add") in client.get(reverse("insights:list")).content.decode()
+    # Board members see aggregates only: no list at all.
     client.force_login(people["board member"])
-    assert reverse("insights:add") not in client.get(reverse("insights:list")).content.decode()
+    assert client.get(reverse("insights:list")).status_code == 403
 
 
 # --- adding ---------------------------------------------------------------------------------------
@@ -442,17 +456,17 @@ def test_bad_filter_values_do_not_break_the_pages(client, people, insight):
         "heard_from-month": "1",
         "heard_from-year": "2026",
     }
-    client.force_login(people["board member"])
+    client.force_login(people["council officer"])
 
     assert client.get(reverse("insights:list"), bad).status_code == 200
     client.logout()
     assert client.get(reverse("insights:public"), bad).status_code == 200
 
 
-def test_the_next_page_link_keeps_the_search(client, board_member):
+def test_the_next_page_link_keeps_the_search(client, officer):
     for n in range(30):
         InsightFactory(title=f"Bus stop {n}")
-    client.force_login(board_member)
+    client.force_login(officer)
 
     page = client.get(reverse("insights:list"), {"q": "bus", "sort": "oldest"}).content.decode()
 
@@ -518,9 +532,9 @@ def build_insights(count, *, published=False):
 
 @pytest.mark.parametrize("count", [5, 50])
 @pytest.mark.parametrize("q", ["", "bus"], ids=["list", "search"])
-def test_the_list_runs_the_same_queries_however_many_rows(client, django_assert_num_queries, board_member, count, q):
+def test_the_list_runs_the_same_queries_however_many_rows(client, django_assert_num_queries, officer, count, q):
     build_insights(count)
-    client.force_login(board_member)
+    client.force_login(officer)
 
     # 1 session, 2 user, 3-4 the user's permissions and group permissions, 5 the count for the
     # paginator, 6 the page of insights with their wards and collectors, 7 their themes, 8 their

@@ -183,3 +183,27 @@ def test_html_email_has_inline_styles_and_no_outside_assets():
         assert outside_or_unsafe not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html
     assert 'style="' in html
+
+
+def test_each_recipient_gets_the_counts_their_role_may_see():
+    """An officer's digest is exact; a board member's goes through the small-numbers rule."""
+    from tests.connectors.factories import ConversationFactory, PlaceFactory
+    from tests.factories import WardFactory
+
+    board = UserFactory(roles=[Role.BOARD_MEMBER])
+    officer = UserFactory(roles=[Role.COUNCIL_OFFICER])
+    digest_set_frequency(user=officer, frequency=DigestFrequency.WEEKLY)
+    town, hill = PlaceFactory(ward=WardFactory(name="Town Centre")), PlaceFactory(ward=WardFactory(name="Hill"))
+    ConversationFactory(place=town, people_count=9, created_at=MONDAY - datetime.timedelta(days=1))
+    for _ in range(6):
+        ConversationFactory(place=hill, people_count=5, created_at=MONDAY - datetime.timedelta(days=1))
+
+    with time_machine.travel(MONDAY, tick=False):
+        assert digests_queue(now=MONDAY) == 2
+
+    exact, suppressed = digests()[officer.email].body_text, digests()[board.email].body_text
+    assert "Town Centre: conversations 1, people reached 9" in exact
+    assert "Town Centre: conversations fewer than 5, people reached 9" in suppressed
+    # The 6 beside the hidden 1 is withheld, or 7 - 6 would give the 1 away.
+    assert "Hill: conversations withheld, people reached 30" in suppressed
+    assert "Conversations recorded: 7" in suppressed
