@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,8 +14,9 @@ from healthyplaces.core.pagination import paginate
 from insights.exports import insights_csv, insights_xlsx
 from insights.forms import ImportMappingForm, ImportUploadForm, InsightForm, InsightResponseForm, InsightReviewForm
 from insights.imports import import_batch_create, import_batch_run, import_batch_set_mapping, import_preview, read_csv
+from insights.models import Insight
 from insights.permissions import can_add_insight, can_review_insight
-from insights.search import search_words
+from insights.search import parse_search, snippet_expression
 from insights.selectors import (
     get_import_batch_for_user,
     get_insight_for_user,
@@ -28,17 +32,33 @@ PER_PAGE = 25
 
 @login_required
 def insight_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "")
+    widened = False
     insight_filter, insights = insight_list(user=request.user, params=request.GET)
+    paged = _search_page(request, insights, text, widen=False)
+    if not paged["page"].paginator.count and parse_search(text).can_widen:
+        # Nothing has all the words: show what has any of them, and say so.
+        widened = True
+        insight_filter, insights = insight_list(user=request.user, params=request.GET, widen=True)
+        paged = _search_page(request, insights, text, widen=True)
     return render(
         request,
         "insights/insight_list.html",
         {
-            **paginate(request, insights, PER_PAGE, fetch=insights_by_key),
+            **paged,
             "filter": insight_filter,
-            "words": search_words(request.GET.get("q", "")),
+            "words": parse_search(text).words,
+            "searching": insight_filter.searching,
+            "widened": widened,
             "can_add": can_add_insight(request.user),
         },
     )
+
+
+def _search_page(request: HttpRequest, insights: QuerySet[Insight], text: str, *, widen: bool) -> dict[str, Any]:
+    """A page of the list, with PostgreSQL's highlighted snippets made for that page's rows only."""
+    snippet = snippet_expression(text, widen=widen)
+    return paginate(request, insights, PER_PAGE, fetch=lambda keys: insights_by_key(keys, snippet=snippet))
 
 
 @login_required
