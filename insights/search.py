@@ -4,6 +4,7 @@ websearch_to_tsquery syntax), ranked. PostgreSQL searches the kept search vector
 the text columns, following the same rules through parse_search, the one parser of that syntax
 here. When nothing has all the words, the caller can widen to any of them (ParsedSearch.widened)."""
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from django.db.models.functions import Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from insights.models import Insight
+from insights.models import Insight, SearchWord
 
 SEARCHED_FIELDS = ("title", "summary", "quote", "place__name")
 CONFIG = "english"
@@ -30,6 +31,18 @@ START_MARK, STOP_MARK = "\x02", "\x03"
 # text as typed (escaped), so "<" and "&" go in as stand-ins and come back before escaping.
 _HIDDEN = {"<": "\x04", "&": "\x05"}
 SNIPPET_WORDS = 35
+
+
+# The vocabulary keeps words of letters only: numbers and references are not misspelt words.
+_VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,40}", re.UNICODE)
+# How alike a suggestion must be: on PostgreSQL, pg_trgm's `%` (similarity of at least
+# pg_trgm.similarity_threshold, 0.3 unless set); on SQLite, difflib's ratio, which scores the same
+# pairs higher.
+DIFFLIB_CUTOFF = 0.75
+
+
+def vocabulary_words(text: str) -> set[str]:
+    return {word.lower() for word in _VOCABULARY_WORD.findall(text)}
 
 
 def search_words(text: str) -> list[str]:
@@ -212,3 +225,37 @@ def highlight(text: str, words: list[str]) -> SafeString:
         position = match.end()
     pieces.append(escape(text[position:]))
     return mark_safe("".join(pieces))  # noqa: S308 - every piece above is escaped
+
+
+def did_you_mean(text: str) -> str | None:
+    """The search with each word the bank never uses replaced by the most alike word it does use
+    (its syntax kept), or None when every word is known or nothing is alike. One query: on
+    PostgreSQL pg_trgm's similarity over the vocabulary's trigram index; on SQLite difflib over
+    the vocabulary read whole (SQLite is for development and small banks)."""
+    typed = [word for word in parse_search(text).words if _VOCABULARY_WORD.fullmatch(word)]
+    if not typed:
+        return None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # For each typed word not in the vocabulary, the most similar word that is.
+                "SELECT typed, (SELECT word FROM insights_searchword WHERE word %% typed "
+                "ORDER BY similarity(word, typed) DESC, word LIMIT 1) "
+                "FROM unnest(%s::text[]) AS typed "
+                "WHERE NOT EXISTS (SELECT 1 FROM insights_searchword WHERE word = typed)",
+                [typed],
+            )
+            replacements = {word: better for word, better in cursor.fetchall() if better}
+    else:
+        known = list(SearchWord.objects.values_list("word", flat=True))
+        vocabulary = set(known)
+        replacements = {}
+        for word in typed:
+            if word not in vocabulary:
+                alike = difflib.get_close_matches(word, known, n=1, cutoff=DIFFLIB_CUTOFF)
+                if alike:
+                    replacements[word] = alike[0]
+    if not replacements:
+        return None
+    pattern = re.compile(r"\w+", re.UNICODE)
+    return pattern.sub(lambda match: replacements.get(match.group(0).lower(), match.group(0)), text)

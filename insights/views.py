@@ -16,7 +16,7 @@ from insights.forms import ImportMappingForm, ImportUploadForm, InsightForm, Ins
 from insights.imports import import_batch_create, import_batch_run, import_batch_set_mapping, import_preview, read_csv
 from insights.models import Insight
 from insights.permissions import can_add_insight, can_review_insight
-from insights.search import parse_search, snippet_expression
+from insights.search import did_you_mean, parse_search, snippet_expression
 from insights.selectors import (
     get_import_batch_for_user,
     get_insight_for_user,
@@ -34,13 +34,19 @@ PER_PAGE = 25
 def insight_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     widened = False
+    suggestion = None
     insight_filter, insights = insight_list(user=request.user, params=request.GET)
     paged = _search_page(request, insights, text, widen=False)
-    if not paged["page"].paginator.count and parse_search(text).can_widen:
-        # Nothing has all the words: show what has any of them, and say so.
-        widened = True
-        insight_filter, insights = insight_list(user=request.user, params=request.GET, widen=True)
-        paged = _search_page(request, insights, text, widen=True)
+    if insight_filter.searching and not paged["page"].paginator.count:
+        suggestion = did_you_mean(text)
+        if parse_search(text).can_widen:
+            # Nothing has all the words: show what has any of them, and say so.
+            widened = True
+            insight_filter, insights = insight_list(user=request.user, params=request.GET, widen=True)
+            paged = _search_page(request, insights, text, widen=True)
+    suggested = request.GET.copy()
+    suggested.pop("page", None)
+    suggested["q"] = suggestion or ""
     return render(
         request,
         "insights/insight_list.html",
@@ -50,6 +56,8 @@ def insight_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "words": parse_search(text).words,
             "searching": insight_filter.searching,
             "widened": widened,
+            "suggestion": suggestion,
+            "suggestion_query": suggested.urlencode(),
             "can_add": can_add_insight(request.user),
         },
     )

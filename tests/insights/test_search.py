@@ -12,12 +12,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from insights.models import InsightStatus, Source
+from insights.models import InsightStatus, SearchWord, Source
 from insights.search import (
     START_MARK,
     STOP_MARK,
     ParsedSearch,
     Term,
+    did_you_mean,
     highlight,
     parse_search,
     search_snippet,
@@ -413,3 +414,63 @@ def test_the_search_box_echoes_a_query_escaped(client, officer):
 
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # kept in the box, as text
+
+
+# --- did you mean ---------------------------------------------------------------------------------
+
+
+def test_a_misspelt_word_gets_a_suggestion_from_the_banks_own_words(client, officer, bank):
+    client.force_login(officer)
+
+    response = client.get(reverse("insights:list"), {"q": "sheltr", "sort": "newest"})
+
+    page = response.content.decode()
+    assert response.context["suggestion"] == "shelter"
+    assert 'Did you mean <a class="govuk-link" href="?q=shelter&amp;sort=newest">shelter</a>?' in page
+    assert "No insights match." in page
+
+
+def test_a_suggestion_keeps_the_search_syntax_and_comes_with_the_widened_results(client, officer, bank):
+    client.force_login(officer)
+
+    response = client.get(reverse("insights:list"), {"q": '"bus stop" sheltr -dogs'})
+
+    assert response.context["suggestion"] == '"bus stop" shelter -dogs'
+    assert response.context["widened"] is True
+    assert did_you_mean('"bus stop" shelter -dogs') is None  # every word is the bank's own
+
+
+def test_no_suggestion_while_the_search_finds_what_it_asks_for(client, officer, bank):
+    client.force_login(officer)
+
+    response = client.get(reverse("insights:list"), {"q": "shelter"})
+
+    assert response.context["suggestion"] is None
+    assert "Did you mean" not in response.content.decode()
+    assert did_you_mean("xqzvw") is None  # nothing alike
+
+
+def test_the_vocabulary_follows_the_indexing_service_and_leaves_quotes_out(officer):
+    from insights.services import InsightFields, insight_update
+
+    insight = InsightFactory(title="Old words", summary="Nothing yet.", quote="Mrs Wigglesworth told us 42 things")
+    insight_update(
+        actor=officer,
+        insight=insight,
+        expected_version=1,
+        fields=InsightFields(
+            title="Allotment waiting list",
+            summary="Three years on the list.",
+            source=insight.source,
+            heard_on=insight.heard_on,
+            consent_basis=insight.consent_basis,
+        ),
+        status=InsightStatus.REVIEWED,
+        actions=[],
+    )
+
+    words = set(SearchWord.objects.values_list("word", flat=True))
+    assert {"allotment", "waiting", "list", "three", "years", "old", "words", "nothing"} <= words
+    assert "wigglesworth" not in words
+    assert not any(word.isdigit() for word in words)
+    assert did_you_mean("alotment") == "allotment"
