@@ -1,9 +1,12 @@
 """Assessors' pages (their assignments, the conflict-of-interest declaration, scoring) and the
 officers' side of assessment (assigning assessors, the panel)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -185,10 +188,22 @@ def panels_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 def panel_page(
     request: AuthenticatedHttpRequest, pk: int, failed: TransitionForm | None = None, failed_pk: int | None = None
 ) -> HttpResponse:
+    """One page of the panel. The whole round is ranked (and the running budget worked out) before
+    paging, so ranks and "left if all above are awarded" carry on from page to page; only a page's
+    rows are rendered, each undecided one with its approve form. A refused approval comes back on
+    the page holding its row."""
     panel = round_panel(user=request.user, pk=pk)
+    paginator = Paginator(panel.rows, PER_PAGE)
+    number: Any = request.GET.get("page")
+    if failed_pk is not None:
+        number = next((n // PER_PAGE + 1 for n, row in enumerate(panel.rows) if row.application.pk == failed_pk), 1)
+    page = paginator.get_page(number)
+    first = page.start_index() - 1
+    # What is left once every undecided application on the pages before this one is awarded.
+    carried = panel.rows[first - 1].remaining_after if first > 0 else panel.remaining
     approve = TRANSITIONS["approve"]
     rows = []
-    for row in panel.rows:
+    for rank, row in enumerate(page.object_list, start=first + 1):
         form = None
         if not row.decided:
             if failed is not None and failed_pk == row.application.pk:
@@ -199,8 +214,12 @@ def panel_page(
                     auto_id=f"id_approve{row.application.pk}_%s",
                     initial={"name": "approve", "amount": row.application.amount_requested, "return_to": "panel"},
                 )
-        rows.append((row, form))
-    return render(request, "funding/round_panel.html", {"panel": panel, "rows": rows, "form": failed})
+        rows.append((rank, row, form))
+    return render(
+        request,
+        "funding/round_panel.html",
+        {"panel": panel, "rows": rows, "page": page, "carried": carried, "form": failed},
+    )
 
 
 @login_required

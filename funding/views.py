@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from funding.assessment_views import panel_page
@@ -331,7 +332,10 @@ def transition_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("funding:submitted", pk=updated.pk)
     messages.success(request, f"{updated} is now: {State(updated.state).label}")
     if data.get("return_to") == "panel":
-        return redirect("funding:panel", pk=updated.round_id)
+        # Back to the panel page the approval was made from (the row stays where it ranked).
+        page = request.POST.get("page", "")
+        query = f"?page={page}" if page.isdigit() and int(page) > 1 else ""
+        return redirect(reverse("funding:panel", kwargs={"pk": updated.round_id}) + query)
     return redirect(updated.get_absolute_url())
 
 

@@ -37,8 +37,13 @@ class InsightFilter(django_filters.FilterSet):
         form = FilterForm
         fields = ("q", "theme", "population_group", "ward", "source", "status", "action", "heard_from", "heard_to")
 
+    def __init__(self, *args: Any, widen: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Any of the searched words rather than all: what the list shows when none has them all.
+        self.widen = widen
+
     def filter_search(self, queryset: QuerySet[Insight], name: str, value: str) -> QuerySet[Insight]:
-        return insight_search(queryset, value) if value.strip() else queryset
+        return insight_search(queryset, value, widen=self.widen) if value.strip() else queryset
 
     def filter_sort(self, queryset: QuerySet[Insight], name: str, value: str) -> QuerySet[Insight]:
         return queryset  # applied last, in filter_queryset, once the search has annotated rank

@@ -133,3 +133,15 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class SearchWord(models.Model):
+    """A word the bank's titles and summaries use: the vocabulary "did you mean" suggests from
+    (insights.search.did_you_mean). Kept by the service that indexes insights. Quotes and places
+    are left out: they are cleared when their retention period ends, and their words (names,
+    addresses) should not outlive them here."""
+
+    word = models.CharField(max_length=40, unique=True)
+
+    def __str__(self) -> str:
+        return self.word

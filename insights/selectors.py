@@ -2,7 +2,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Expression, Prefetch, QuerySet
 from django.http import Http404
 
 from actions.models import Action
@@ -22,14 +22,15 @@ def _with_relations(queryset: QuerySet[Insight]) -> QuerySet[Insight]:
     return queryset.select_related("ward", "place", "collected_by").prefetch_related("themes", "population_groups")
 
 
-def insight_list(*, user: User, params: Any) -> tuple[InsightFilter, QuerySet[Insight]]:
-    """The whole bank for those who read it; the insights they recorded for a connector."""
+def insight_list(*, user: User, params: Any, widen: bool = False) -> tuple[InsightFilter, QuerySet[Insight]]:
+    """The whole bank for those who read it; the insights they recorded for a connector.
+    widen: search for any of the words rather than all of them."""
     if not can_view_insights(user):
         raise PermissionDenied
     visible = Insight.objects.defer("search_vector")
     if not can_read_insight_bank(user):
         visible = visible.filter(collected_by=user)
-    insight_filter = InsightFilter(params, queryset=visible)
+    insight_filter = InsightFilter(params, queryset=visible, widen=widen)
     return insight_filter, _with_relations(insight_filter.qs)
 
 
@@ -40,9 +41,11 @@ def insight_bank(*, user: User, params: Any) -> tuple[InsightFilter, QuerySet[In
     return insight_list(user=user, params=params)
 
 
-def insights_by_key(keys: list[int]) -> QuerySet[Insight]:
-    """The rows of one page of insight_list, found by key, with what the list shows of them."""
-    return _with_relations(Insight.objects.defer("search_vector").filter(pk__in=keys))
+def insights_by_key(keys: list[int], *, snippet: Expression | None = None) -> QuerySet[Insight]:
+    """The rows of one page of insight_list, found by key, with what the list shows of them;
+    `snippet` (insights.search.snippet_expression) is annotated as `headline` on these rows only."""
+    queryset = _with_relations(Insight.objects.defer("search_vector").filter(pk__in=keys))
+    return queryset if snippet is None else queryset.annotate(headline=snippet)
 
 
 def get_insight_for_user(*, user: User, pk: int, for_review: bool = False, for_edit: bool = False) -> Insight:

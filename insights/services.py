@@ -1,7 +1,7 @@
 """Writes to the insights bank."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
 from django.contrib.postgres.search import SearchVector
@@ -14,8 +14,9 @@ from actions.models import Action
 from connectors.models import Conversation, Place
 from healthyplaces.accounts.models import User
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
-from insights.models import Insight, InsightStatus
+from insights.models import Insight, InsightStatus, SearchWord
 from insights.permissions import can_add_insight, can_edit_insight, can_publish_response, can_review_insight
+from insights.search import vocabulary_words
 
 # Title matters most, then what was said, then where.
 SEARCH_VECTOR = (
@@ -51,9 +52,24 @@ class InsightConflict(Exception):
 
 def insights_refresh_search_vector(*, insight_ids: Sequence[int]) -> None:
     """PostgreSQL keeps a weighted tsvector per insight for ranked search; SQLite searches the
-    text columns directly, so there is nothing to keep."""
+    text columns directly, so there is nothing to keep. On both, the insights' words join the
+    vocabulary "did you mean" suggests from."""
     if connection.vendor == "postgresql":
         Insight.objects.filter(pk__in=insight_ids).update(search_vector=SEARCH_VECTOR)
+    search_words_add(texts=Insight.objects.filter(pk__in=insight_ids).values_list("title", "summary"))
+
+
+def search_words_add(*, texts: Iterable[Sequence[str]]) -> None:
+    """Add the words of these texts (each a row of fields) to the search vocabulary. Words are
+    never taken out when an insight changes: a suggestion is only ever a word the bank once used
+    in a title or summary, text that is kept for good."""
+    words: set[str] = set()
+    for fields in texts:
+        for text in fields:
+            words.update(vocabulary_words(text))
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=word) for word in sorted(words)], batch_size=1000, ignore_conflicts=True
+    )
 
 
 def insight_write(insight: Insight, fields: InsightFields) -> None:

@@ -4,6 +4,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,7 +26,7 @@ from insights.forms import (
 from insights.imports import import_batch_create, import_batch_run, import_batch_set_mapping, import_preview, read_csv
 from insights.models import Insight
 from insights.permissions import can_add_insight, can_edit_insight, can_read_insight_bank, can_review_insight
-from insights.search import search_words
+from insights.search import did_you_mean, parse_search, snippet_expression
 from insights.selectors import (
     get_import_batch_for_user,
     get_insight_for_user,
@@ -42,18 +43,44 @@ PER_PAGE = 25
 
 @login_required
 def insight_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "")
+    widened = False
+    suggestion = None
     insight_filter, insights = insight_list(user=request.user, params=request.GET)
+    paged = _search_page(request, insights, text, widen=False)
+    if insight_filter.searching and not paged["page"].paginator.count:
+        # Suggestions come from the whole bank's words, so only those who read the whole bank get
+        # them: a connector (who reads only what they recorded) would learn others' words from one.
+        suggestion = did_you_mean(text) if can_read_insight_bank(request.user) else None
+        if parse_search(text).can_widen:
+            # Nothing has all the words: show what has any of them, and say so.
+            widened = True
+            insight_filter, insights = insight_list(user=request.user, params=request.GET, widen=True)
+            paged = _search_page(request, insights, text, widen=True)
+    suggested = request.GET.copy()
+    suggested.pop("page", None)
+    suggested["q"] = suggestion or ""
     return render(
         request,
         "insights/insight_list.html",
         {
-            **paginate(request, insights, PER_PAGE, fetch=insights_by_key),
+            **paged,
             "filter": insight_filter,
-            "words": search_words(request.GET.get("q", "")),
+            "words": parse_search(text).words,
+            "searching": insight_filter.searching,
+            "widened": widened,
+            "suggestion": suggestion,
+            "suggestion_query": suggested.urlencode(),
             "can_add": can_add_insight(request.user),
             "whole_bank": can_read_insight_bank(request.user),
         },
     )
+
+
+def _search_page(request: HttpRequest, insights: QuerySet[Insight], text: str, *, widen: bool) -> dict[str, Any]:
+    """A page of the list, with PostgreSQL's highlighted snippets made for that page's rows only."""
+    snippet = snippet_expression(text, widen=widen)
+    return paginate(request, insights, PER_PAGE, fetch=lambda keys: insights_by_key(keys, snippet=snippet))
 
 
 @login_required

@@ -89,6 +89,8 @@ LIKELY = {
     "version": st.sampled_from(["1", "2", "3", "0", "-1"]),
     "amount": NASTY_NUMBER,
     "return_to": st.sampled_from(["panel", ""]),
+    # The panel page an approval came from: paged, so back to it.
+    "page": st.sampled_from(["1", "2", "99999999999999999999", "0", "-1", "x"]),
     "has_conflict": st.sampled_from(["yes", "no"]),
     "action": st.sampled_from(["submit", "send", "save"]),
     "form": st.sampled_from(["check_in", "status"]),
@@ -264,7 +266,7 @@ def targets(world) -> list[Target]:
             expect.OFFICER,
             reverse("funding:panel", args=[other.round_id]),
             transition(other),
-            ["name", "amount", "conditions", "return_to"],
+            ["name", "amount", "conditions", "return_to", "page"],
             fresh=True,
             good={"name": "approve", "amount": "500", "return_to": "panel"},
         ),

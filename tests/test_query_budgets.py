@@ -22,13 +22,19 @@ TODAY = datetime.date(2026, 11, 26)
 SMALLER = Sizes(years=1, users=40, wards=6, insights=100, rounds=2, applications=40, connectors=10, conversations=40)
 LARGER = Sizes(years=5, users=200, wards=6, insights=500, rounds=10, applications=200, connectors=50, conversations=200)
 BUDGET = 12
+# A search that finds nothing with all its words is run again with any of them, and looks up
+# what the misspelt words might have been: two queries more than a search that finds rows.
+OVER_BUDGET = {"insight search: widened to any word": 2}
 
 # (page, role whose session asks for it, url). The panel's round is filled in per dataset.
 PAGES = [
     ("actions list", Role.COUNCIL_OFFICER, "actions:list", {}),
     ("action detail", Role.COUNCIL_OFFICER, "actions:detail", {"number": 1}),
     ("insight search: one word", Role.COUNCIL_OFFICER, "insights:list", {"q": "shelter"}),
-    ("insight search: two words", Role.COUNCIL_OFFICER, "insights:list", {"q": "dog fouling"}),
+    # Both words are needed by default, and at the smaller size no insight has both: `or` keeps this
+    # a search of two words that finds rows at both sizes, and the next page is the widened search.
+    ("insight search: two words", Role.COUNCIL_OFFICER, "insights:list", {"q": "dog or fouling"}),
+    ("insight search: widened to any word", Role.COUNCIL_OFFICER, "insights:list", {"q": "dog helicopter"}),
     ("insight search: a phrase", Role.COUNCIL_OFFICER, "insights:list", {"q": "bus stop shelter"}),
     ("applications (officer)", Role.COUNCIL_OFFICER, "funding:applications", {}),
     ("applications (group)", Role.COMMUNITY_GROUP_MEMBER, "funding:applications", {}),
@@ -100,7 +106,8 @@ def test_each_key_page_keeps_its_query_budget_as_the_data_grows(measured, page, 
     which = 0 if when == "nothing cached" else 1
     smaller, larger = measured[0][page][which], measured[1][page][which]
     assert smaller == larger, f"{page}, {when}: {smaller} queries at the smaller size, {larger} at five times the size"
-    assert larger <= BUDGET, f"{page}, {when}: {larger} queries, over the budget of {BUDGET}"
+    budget = BUDGET + OVER_BUDGET.get(page, 0)
+    assert larger <= budget, f"{page}, {when}: {larger} queries, over the budget of {budget}"
 
 
 def test_caching_saves_queries_where_it_is_used(measured):

@@ -33,6 +33,10 @@ class KeysFirstPaginator(Paginator[Any]):
         start = (wanted - 1) * self.per_page
         keys = _keys_and_count(queryset.select_related(None).prefetch_related(None), start, start + self.per_page)
         if not keys:
+            if wanted == 1 and self.allow_empty_first_page:
+                # Nothing from the start means nothing at all: no need for Django to count it again.
+                self.__dict__["count"] = 0
+                return Page([], 1, self)
             return super().get_page(number)
         self.__dict__["count"] = keys[0][1]  # Paginator.count is a cached_property
         rows = {row.pk: row for row in self.fetch([pk for pk, _ in keys])}

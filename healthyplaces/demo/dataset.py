@@ -41,7 +41,7 @@ from healthyplaces.accounts.models import Organisation, User
 from healthyplaces.accounts.roles import MFA_ROLES, Role
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
 from insights.models import ConsentBasis, Insight, InsightStatus, Source
-from insights.services import SEARCH_VECTOR
+from insights.services import SEARCH_VECTOR, search_words_add
 
 BATCH = 5_000
 DATASET_TOTP_SECRET = "DATASETDATASETDATASETDATASETDATA"  # noqa: S105 - benchmark users only
@@ -330,6 +330,7 @@ def _insights(ctx: Context) -> int:
     )
     if connection.vendor == "postgresql":
         Insight.objects.update(search_vector=SEARCH_VECTOR)
+    search_words_add(texts=((insight.title, insight.summary) for insight in made))
     return len(made)
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from funding.models import Application, Assignment, Score
+from funding.models import Application, Assignment, Round, Score
 from funding.services import (
     ASSIGNABLE,
     AssessmentConflict,
@@ -970,6 +970,79 @@ def test_only_staff_see_panels(client, people, round_, panel, role):
     assert client.get(panel_url(round_)).status_code == 403
 
 
+@pytest.fixture
+def long_panel(round_):
+    """30 unscored applications in assessment, each asking £100 of the £3,000 budget, ranked in
+    the order they were sent: HP-2026-00000 first."""
+    sent = timezone.now() - datetime.timedelta(days=1)
+    return [
+        ApplicationFactory(
+            round=round_,
+            state=State.IN_ASSESSMENT,
+            reference=f"HP-2026-{n:05d}",
+            amount_requested=Decimal("100"),
+            submitted_at=sent + datetime.timedelta(minutes=n),
+        )
+        for n in range(30)
+    ]
+
+
+def test_the_panel_is_paged_with_ranks_and_the_running_budget_carried_across_pages(client, people, round_, long_panel):
+    client.force_login(people["council officer"])
+
+    first = client.get(panel_url(round_)).content.decode()
+    second = client.get(panel_url(round_), {"page": "2"}).content.decode()
+
+    ranked = [row[0] for row in panel_rows(first) + panel_rows(second)]
+    assert len(panel_rows(first)) == 25
+    assert len(ranked) == 30
+    assert ranked == [a.reference for a in long_panel]  # each once, in rank order across the pages
+    assert "30 applications ranked by score: 1 to 25" in first
+    assert "30 applications ranked by score: 26 to 30" in second
+    ranks = re.findall(r'<td class="govuk-table__cell govuk-table__cell--numeric">(\d+)</td>', second)
+    assert ranks == ["26", "27", "28", "29", "30"]
+    # £3,000 less £100 for each row above and on it: the 25th leaves £500, the 26th £400.
+    assert panel_rows(first)[-1][4] == "£500.00"
+    assert [row[4] for row in panel_rows(second)] == ["£400.00", "£300.00", "£200.00", "£100.00", "£0.00"]
+    assert "before this one is awarded: £500.00" in second
+    assert 'id="budget-carried"' not in first
+
+
+def test_approving_from_a_later_page_of_the_panel_comes_back_to_that_page(client, people, round_, long_panel):
+    client.force_login(people["council officer"])
+    second = client.get(panel_url(round_), {"page": "2"}).content.decode()
+    on_second = next(a for a in long_panel if a.reference == panel_rows(second)[0][0])
+    assert 'name="page" value="2"' in second
+
+    response = client.post(
+        reverse("funding:transition", kwargs={"pk": on_second.pk}),
+        {"name": "approve", "amount": "100", "return_to": "panel", "page": "2"},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(panel_url(round_) + "?page=2", 302)]
+    assert f"{on_second.reference} is now: Approved" in response.content.decode()
+    assert panel_rows(response.content.decode())[0][4] == "Decided"
+
+
+def test_a_refused_approval_on_a_later_page_comes_back_on_that_page(client, people, round_, long_panel):
+    Round.objects.filter(pk=round_.pk).update(budget=Decimal("50"))
+    client.force_login(people["council officer"])
+    last = client.get(panel_url(round_), {"page": "2"}).content.decode()
+    on_second = next(a for a in long_panel if a.reference == panel_rows(last)[-1][0])
+
+    response = client.post(
+        reverse("funding:transition", kwargs={"pk": on_second.pk}),
+        {"name": "approve", "amount": "100", "return_to": "panel"},
+    )
+
+    page = response.content.decode()
+    assert "30 applications ranked by score: 26 to 30" in page
+    assert page.count(escape("Only £50.00 of the round's budget is left")) == 2
+    on_second.refresh_from_db()
+    assert on_second.state == State.IN_ASSESSMENT
+
+
 # --- query counts ---------------------------------------------------------------------------------
 
 
@@ -992,7 +1065,7 @@ def test_the_panel_runs_the_same_queries_however_many_applications(
         response = client.get(panel_url(round_))
 
     assert response.status_code == 200
-    assert len(panel_rows(response.content.decode())) == rows
+    assert len(panel_rows(response.content.decode())) == min(rows, 25)  # a page at a time
 
 
 @pytest.mark.parametrize("rows", [5, 50])

@@ -12,8 +12,18 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from insights.models import InsightStatus, Source
-from insights.search import highlight, search_words
+from insights.models import InsightStatus, SearchWord, Source
+from insights.search import (
+    START_MARK,
+    STOP_MARK,
+    ParsedSearch,
+    Term,
+    did_you_mean,
+    highlight,
+    parse_search,
+    search_snippet,
+    search_words,
+)
 from insights.selectors import insight_list
 from tests.conftest import require
 from tests.connectors.factories import PlaceFactory
@@ -110,23 +120,80 @@ def test_the_quote_and_place_are_searched_too(officer, bank):
 
 
 def test_a_phrase_ranks_the_insight_that_says_it_first(officer, bank):
+    # Every word is needed (no longer any of them), so only the two with all three are found.
     found = names(bank, search(officer, q="bus stop shelter"))
 
-    assert found[0] == "phrase"
-    # Then the one with all three words apart, then those with one word each.
-    assert found[1] == "scattered"
-    assert set(found[2:]) == {"timetable", "route", "library", "park"}
-    assert len(found) == 6
+    assert found == ["phrase", "scattered"]
 
 
 def test_relevance_is_the_default_sort_only_while_searching(officer, bank):
     newest_first = names(bank, search(officer))
     assert newest_first[:2] == ["dogs", "school"]
 
-    by_date = names(bank, search(officer, q="bus stop shelter", sort="newest"))
-    assert by_date == ["park", "library", "route", "timetable", "scattered", "phrase"]
-    oldest = names(bank, search(officer, q="bus stop shelter", sort="oldest"))
-    assert oldest == list(reversed(by_date))
+    by_date = names(bank, search(officer, q="bus shelter", sort="newest"))
+    assert by_date == ["scattered", "phrase"]
+    oldest = names(bank, search(officer, q="bus shelter", sort="oldest"))
+    assert oldest == ["phrase", "scattered"]
+
+
+def test_every_word_is_needed_by_default(officer, bank):
+    assert sorted(names(bank, search(officer, q="bus shelter"))) == ["phrase", "scattered"]
+    assert names(bank, search(officer, q="food bank week")) == ["route"]  # summary and quote together
+    assert search(officer, q="bus helicopter") == []
+
+
+def test_a_quoted_phrase_needs_its_words_together_and_in_order(officer, bank):
+    assert names(bank, search(officer, q='"bus stop"')) == ["phrase"]
+    assert names(bank, search(officer, q='"stop shelter"')) == ["phrase"]
+    assert search(officer, q='"shelter stop"') == []
+    # The scattered one has "stop" and "bus", but apart.
+    assert sorted(names(bank, search(officer, q="stop bus"))) == ["phrase", "scattered"]
+
+
+def test_or_between_words_finds_either(officer, bank):
+    assert sorted(names(bank, search(officer, q="timetable or library"))) == ["library", "timetable"]
+    assert sorted(names(bank, search(officer, q="timetable OR library"))) == ["library", "timetable"]
+    # `or` joins alternatives, each of which needs all its words: (bus and shelter) or library.
+    assert sorted(names(bank, search(officer, q="bus shelter or library"))) == ["library", "phrase", "scattered"]
+    assert sorted(names(bank, search(officer, q='"bus stop" or "food bank"'))) == ["phrase", "route"]
+
+
+def test_a_minus_leaves_out_a_word_or_a_phrase(officer, bank):
+    assert sorted(names(bank, search(officer, q="bus -shelter"))) == ["route", "timetable"]
+    assert sorted(names(bank, search(officer, q='shelter -"bus stop"'))) == ["park", "scattered"]
+    assert sorted(names(bank, search(officer, q="shelter -bus -park"))) == []
+    assert "scattered" not in names(bank, search(officer, q="-bus"))
+
+
+def test_the_list_widens_to_any_word_when_none_has_them_all_and_says_so(client, officer, bank):
+    client.force_login(officer)
+
+    response = client.get(reverse("insights:list"), {"q": "bus helicopter -shelter"})
+
+    page = response.content.decode()
+    assert response.context["widened"] is True
+    # Any of the words, still leaving out the word excluded.
+    assert sorted(names(bank, response.context["page"])) == ["route", "timetable"]
+    assert "No insights have all of the words you searched for, so these have any of them." in page
+
+
+def test_a_search_that_finds_everything_asked_does_not_widen(client, officer, bank):
+    client.force_login(officer)
+
+    response = client.get(reverse("insights:list"), {"q": "bus shelter"})
+
+    assert response.context["widened"] is False
+    assert sorted(names(bank, response.context["page"])) == ["phrase", "scattered"]
+    assert "No insights have all" not in response.content.decode()
+
+
+def test_one_word_that_nobody_said_is_not_widened(client, officer, bank):
+    client.force_login(officer)
+
+    response = client.get(reverse("insights:list"), {"q": "helicopter"})
+
+    assert response.context["widened"] is False
+    assert "No insights match." in response.content.decode()
 
 
 def test_words_that_are_only_punctuation_do_not_filter(officer, bank):
@@ -262,6 +329,66 @@ def test_search_words_are_lower_case_and_unique():
     assert search_words("Bus stop, BUS shelter!") == ["bus", "stop", "shelter"]
 
 
+def test_the_parser_reads_websearch_syntax_as_postgresql_does():
+    bus, stop, shelter = Term(("bus",)), Term(("stop",)), Term(("shelter",))
+    # `and` binds tighter than `or`, as websearch_to_tsquery('a b or c') is 'a' & 'b' | 'c'.
+    assert parse_search("bus stop or shelter").alternatives == ((bus, stop), (shelter,))
+    assert parse_search('"Bus Stop" -shelter').alternatives == ((Term(("bus", "stop")), Term(("shelter",), True)),)
+    assert parse_search('-"bus stop').alternatives == ((Term(("bus", "stop"), True),),)  # unclosed quote
+    assert parse_search("or bus or or stop or").alternatives == ((bus,), (stop,))
+    assert parse_search("bus-stop").alternatives == ((Term(("bus", "stop")),),)  # as PostgreSQL, a phrase
+    assert parse_search("?! -").alternatives == ()
+
+
+def test_widening_keeps_the_words_left_out():
+    parsed = parse_search('"bus stop" shelter -dogs')
+
+    assert parsed.can_widen
+    assert parsed.widened() == ParsedSearch(
+        tuple((Term((word,)), Term(("dogs",), True)) for word in ("bus", "stop", "shelter"))
+    )
+    assert not parse_search("bus -dogs").can_widen
+    assert not parse_search("bus or stop").can_widen
+
+
+def test_a_snippet_escapes_the_text_and_marks_the_words():
+    long = "word " * 40 + "<script>alert(1)</script> by the bus stop " + "more " * 40
+
+    snippet = search_snippet(long, ["bus"])
+
+    assert isinstance(snippet, SafeString)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; by the <mark>bus</mark> stop" in snippet
+    assert snippet.startswith("… ")
+    assert snippet.endswith(" …")
+    assert "<script>" not in snippet
+
+
+def test_a_headline_is_rebuilt_from_escaped_pieces():
+    headline = f"<b>x</b> the {START_MARK}<i>bus{STOP_MARK} & {START_MARK}stop{STOP_MARK}"
+
+    snippet = search_snippet("<b>x</b> the <i>bus & stop", ["bus"], headline)
+
+    assert snippet == "&lt;b&gt;x&lt;/b&gt; the <mark>&lt;i&gt;bus</mark> &amp; <mark>stop</mark>"
+
+
+def test_snippets_on_the_page_escape_the_text_and_what_was_typed(client, officer):
+    InsightFactory(
+        title="Shelter",
+        summary="Near the bus <b>stop</b> some said <script>alert(1)</script> " + "and more " * 30,
+    )
+    client.force_login(officer)
+
+    for typed in ["bus", '"<script>" bus', "<b>bus</b>", '"><img src=x onerror=alert(1)> bus']:
+        page = client.get(reverse("insights:list"), {"q": typed}).content.decode()
+
+        assert "<mark>bus</mark>" in page, typed
+        assert "<script>alert(1)" not in page
+        assert "<b>stop" not in page
+        assert "<img src=x" not in page
+        # Escaped, whichever of its words are marked.
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.replace("<mark>", "").replace("</mark>", "")
+
+
 def test_the_list_page_marks_matches_and_escapes_insight_text(client, officer):
     InsightFactory(
         title="<script>alert(1)</script> Bus shelter",
@@ -287,3 +414,80 @@ def test_the_search_box_echoes_a_query_escaped(client, officer):
 
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # kept in the box, as text
+
+
+# --- did you mean ---------------------------------------------------------------------------------
+
+
+def test_a_misspelt_word_gets_a_suggestion_from_the_banks_own_words(client, officer, bank):
+    client.force_login(officer)
+
+    response = client.get(reverse("insights:list"), {"q": "sheltr", "sort": "newest"})
+
+    page = response.content.decode()
+    assert response.context["suggestion"] == "shelter"
+    assert 'Did you mean <a class="govuk-link" href="?q=shelter&amp;sort=newest">shelter</a>?' in page
+    assert "No insights match." in page
+
+
+def test_a_connector_gets_no_suggestion_from_words_in_insights_they_cannot_read(client, bank):
+    """A connector reads only the insights they recorded; a suggestion drawn from the whole bank's
+    words would tell them what others' insights say."""
+    from healthyplaces.accounts.roles import Role
+    from tests.factories import UserFactory
+
+    connector = UserFactory(roles=[Role.COMMUNITY_CONNECTOR])
+    client.force_login(connector)
+
+    response = client.get(reverse("insights:list"), {"q": "sheltr"})
+
+    assert response.status_code == 200
+    assert response.context["suggestion"] is None
+    assert "Did you mean" not in response.content.decode()
+    assert did_you_mean("sheltr") == "shelter"  # the bank does hold the word
+
+
+def test_a_suggestion_keeps_the_search_syntax_and_comes_with_the_widened_results(client, officer, bank):
+    client.force_login(officer)
+
+    response = client.get(reverse("insights:list"), {"q": '"bus stop" sheltr -dogs'})
+
+    assert response.context["suggestion"] == '"bus stop" shelter -dogs'
+    assert response.context["widened"] is True
+    assert did_you_mean('"bus stop" shelter -dogs') is None  # every word is the bank's own
+
+
+def test_no_suggestion_while_the_search_finds_what_it_asks_for(client, officer, bank):
+    client.force_login(officer)
+
+    response = client.get(reverse("insights:list"), {"q": "shelter"})
+
+    assert response.context["suggestion"] is None
+    assert "Did you mean" not in response.content.decode()
+    assert did_you_mean("xqzvw") is None  # nothing alike
+
+
+def test_the_vocabulary_follows_the_indexing_service_and_leaves_quotes_out(officer):
+    from insights.services import InsightFields, insight_update
+
+    insight = InsightFactory(title="Old words", summary="Nothing yet.", quote="Mrs Wigglesworth told us 42 things")
+    insight_update(
+        actor=officer,
+        insight=insight,
+        expected_version=1,
+        fields=InsightFields(
+            title="Allotment waiting list",
+            summary="Three years on the list.",
+            source=insight.source,
+            heard_on=insight.heard_on,
+            consent_basis=insight.consent_basis,
+        ),
+        status=InsightStatus.REVIEWED,
+        actions=[],
+    )
+
+    words = set(SearchWord.objects.values_list("word", flat=True))
+    assert {"allotment", "waiting", "list", "three", "years", "old", "words", "nothing"} <= words
+    assert "wigglesworth" not in words
+    assert not any(word.isdigit() for word in words)
+    assert did_you_mean("alotment") == "allotment"
