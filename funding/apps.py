@@ -8,3 +8,8 @@ class FundingConfig(AppConfig):
     def ready(self) -> None:
         # Registers the seed fund's section of the progress digest.
         from funding import digest  # noqa: F401
+        from funding.models import Attachment
+        from healthyplaces.core.private_files import delete_private_files_with
+
+        # However a document's row goes (removed, erased, past retention), its file goes from the store.
+        delete_private_files_with(Attachment)
