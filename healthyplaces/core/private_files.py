@@ -128,3 +128,28 @@ def delete_private_files_with(model: type[models.Model]) -> None:
     post_delete.connect(
         _delete_objects_after_commit, sender=model, dispatch_uid=f"delete_private_files_{model._meta.label}"
     )
+
+
+def private_store_prepare() -> str:
+    """Make sure the configured store has its folder, bucket or container (private, as created by
+    default); returns what it found or made, for the command's output."""
+    backend = private_files.__class__.__module__
+    storage: Any = private_files
+    if backend == "storages.backends.s3":
+        client = storage.connection.meta.client
+        existing = {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}
+        if storage.bucket_name in existing:
+            return f"bucket {storage.bucket_name} exists"
+        location = {"LocationConstraint": storage.region_name} if storage.region_name else None
+        client.create_bucket(
+            Bucket=storage.bucket_name, **({"CreateBucketConfiguration": location} if location else {})
+        )
+        return f"bucket {storage.bucket_name} created"
+    if backend == "storages.backends.azure_storage":
+        container = storage.service_client.get_container_client(storage.azure_container)
+        if container.exists():
+            return f"container {storage.azure_container} exists"
+        container.create_container()
+        return f"container {storage.azure_container} created"
+    os.makedirs(storage.location, mode=0o750, exist_ok=True)
+    return f"folder {storage.location} ready"

@@ -4,13 +4,16 @@ configured through the same variables a deployment sets; what the store holds is
 itself. A store that cannot start fails these tests: they are never skipped."""
 
 import datetime
+import io
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 
 from funding.models import Application, Attachment
@@ -230,3 +233,21 @@ def test_retention_deletes_the_objects_of_finished_applications(
     assert old.file.name not in names
     assert current.file.name in names
     assert list(Attachment.objects.all()) == [current]
+
+
+def test_prepare_private_storage_creates_a_missing_bucket_or_container_once(settings, object_store):
+    fresh = {**object_store.environment}
+    name_variable = "AWS_STORAGE_BUCKET_NAME" if object_store.kind == "s3" else "AZURE_CONTAINER"
+    fresh[name_variable] = f"fresh-{uuid.uuid4().hex[:12]}"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": private_storage_settings(object_store.kind, Emulator(object_store.kind, fresh).lookup),
+    }
+    out = io.StringIO()
+
+    call_command("prepare_private_storage", stdout=out)
+    call_command("prepare_private_storage", stdout=out)
+
+    assert out.getvalue().splitlines()[0].endswith(f"{fresh[name_variable]} created")
+    assert out.getvalue().splitlines()[1].endswith(f"{fresh[name_variable]} exists")
+    assert object_names(Emulator(object_store.kind, fresh)) == set()
