@@ -1,0 +1,225 @@
+"""Two web nodes behind HAProxy (round robin), sharing PostgreSQL (or the SQLite test file), Redis and an
+object store (moto's S3 server): what one node received the other serves, a session signed in once works
+on both, and when node A dies the proxy's next requests succeed through B. Every process is started here
+on a free loopback port, waited for (bounded) and stopped by its PID."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from funding.models import Application, Attachment
+from funding.workflow import State
+from healthyplaces.accounts.roles import Role
+from healthyplaces.settings.base import private_storage_settings
+from tests.conftest import require
+from tests.emulators import ROOT, Emulator, free_port, moto_s3, object_names
+from tests.factories import UserFactory
+from tests.funding.factories import PDF, ApplicationFactory
+
+pytestmark = [pytest.mark.cluster, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+START_SECONDS = 60
+HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+
+
+@dataclass
+class Node:
+    name: str
+    url: str
+    process: subprocess.Popen[bytes]
+
+
+@dataclass
+class Cluster:
+    a: Node
+    b: Node
+    proxy: str
+
+
+def database_url() -> str:
+    """The test database, as the nodes' DATABASE_URL: the rows this test writes are what they read."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{url} exited with {process.returncode}: {log.read_text()[-3000:]}")
+        try:
+            if requests.get(f"{url}/healthz/", timeout=10).status_code == 200:
+                return
+        except requests.RequestException:  # not listening yet, or its first request still loading Django
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"{url} was not healthy within {START_SECONDS} s: {log.read_text()[-3000:]}")
+
+
+@contextmanager
+def started(command: list[str], log: Path, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603 - our own dev dependencies and arguments
+            # A session of its own, so the node (gunicorn's master and its workers) dies as one: os.killpg.
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Iterator[Emulator]:
+    with moto_s3(tmp_path_factory.mktemp("s3-store")) as running:
+        yield running
+
+
+@pytest.fixture
+def cluster(store, settings, tmp_path) -> Iterator[Cluster]:
+    require(Path(HAPROXY).exists(), "HAProxy is not installed (apt-get install -y haproxy)")
+    settings.STORAGES = {**settings.STORAGES, "private": private_storage_settings(store.kind, store.lookup)}
+    env = {
+        **os.environ,
+        **store.environment,
+        "DJANGO_SETTINGS_MODULE": "healthyplaces.settings.test",
+        "DATABASE_URL": database_url(),
+        "PRIVATE_STORAGE": store.kind,
+        # An empty folder of the nodes' own: a document written to a node's disk would be noticed.
+        "DJANGO_PRIVATE_MEDIA_ROOT": str(tmp_path / "node-disk"),
+    }
+    ports = {"a": free_port(), "b": free_port()}
+    proxy_port = free_port()
+    config = tmp_path / "haproxy.cfg"
+    config.write_text(
+        textwrap.dedent(
+            f"""\
+            global
+                maxconn 256
+            defaults
+                mode http
+                timeout connect 2s
+                timeout client 30s
+                timeout server 30s
+                retries 3
+                option redispatch 1
+                retry-on conn-failure empty-response response-timeout
+            frontend portal
+                bind 127.0.0.1:{proxy_port}
+                default_backend nodes
+            backend nodes
+                balance roundrobin
+                option httpchk GET /healthz/
+                http-response set-header X-Node %[srv_name]
+                server a 127.0.0.1:{ports["a"]} check inter 500ms fall 1 rise 1
+                server b 127.0.0.1:{ports["b"]} check inter 500ms fall 1 rise 1
+            """
+        )
+    )
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    with ExitStack() as stack:
+        nodes = {}
+        for name, port in ports.items():
+            log = tmp_path / f"node-{name}.log"
+            command = [gunicorn, "healthyplaces.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+            process = stack.enter_context(started(command, log, env))
+            nodes[name] = Node(name, f"http://127.0.0.1:{port}", process)
+        for name, node in nodes.items():
+            wait_until_healthy(node.url, node.process, tmp_path / f"node-{name}.log")
+        proxy_log = tmp_path / "haproxy.log"
+        proxy = stack.enter_context(started([HAPROXY, "-f", str(config), "-db"], proxy_log))
+        wait_until_healthy(f"http://127.0.0.1:{proxy_port}", proxy, proxy_log)
+        yield Cluster(nodes["a"], nodes["b"], f"http://127.0.0.1:{proxy_port}")
+
+
+def signed_in(user) -> requests.Session:
+    """A browser's session, signed in once (a session row in the shared database)."""
+    client = Client()
+    client.force_login(user)
+    browser = requests.Session()
+    browser.cookies.set("sessionid", client.cookies["sessionid"].value)
+    return browser
+
+
+def documents_url(application) -> str:
+    return reverse("funding:section", kwargs={"pk": application.pk, "section": "documents"})
+
+
+def test_a_document_uploaded_through_node_a_is_downloaded_through_node_b(cluster, store, tmp_path):
+    member = UserFactory(roles=[Role.COMMUNITY_GROUP_MEMBER])
+    draft = ApplicationFactory(members=[member])
+    group = signed_in(member)
+    page = group.get(cluster.a.url + documents_url(draft), timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert page.status_code == 200
+    assert token
+
+    sent = group.post(
+        cluster.a.url + documents_url(draft),
+        data={"csrfmiddlewaretoken": token.group(1), "action": "upload", "kind": "constitution"},
+        files={"file": ("Constitution.pdf", PDF, "application/pdf")},
+        headers={"Referer": cluster.a.url + documents_url(draft)},
+        allow_redirects=False,
+        timeout=20,
+    )
+
+    assert sent.status_code == 302, sent.text[:2000]
+    attachment = Attachment.objects.get()
+    assert attachment.file.name in object_names(store)
+    assert not (tmp_path / "node-disk").exists()  # nothing on either node's disk
+    Application.objects.filter(pk=draft.pk).update(state=State.SUBMITTED, reference="HP-2026-00001")
+    download = reverse("funding:attachment", kwargs={"pk": draft.pk, "attachment_pk": attachment.pk})
+    officer = signed_in(UserFactory(roles=[Role.COUNCIL_OFFICER]))
+    served = officer.get(cluster.b.url + download, allow_redirects=False, timeout=10)
+    assert served.status_code == 200, served.text[:2000]
+    assert served.content == PDF
+    assert served.headers["Content-Disposition"] == 'attachment; filename="Constitution.pdf"'
+    stranger = signed_in(UserFactory(roles=[Role.COMMUNITY_GROUP_MEMBER]))
+    assert stranger.get(cluster.b.url + download, allow_redirects=False, timeout=10).status_code == 404
+
+
+def test_a_session_moves_between_nodes_and_survives_node_a_dying(cluster):
+    member = UserFactory(roles=[Role.COMMUNITY_GROUP_MEMBER])
+    draft = ApplicationFactory(members=[member])
+    browser = signed_in(member)
+    url = cluster.proxy + documents_url(draft)
+
+    answers = [browser.get(url, allow_redirects=False, timeout=10) for _ in range(6)]
+
+    assert [answer.status_code for answer in answers] == [200] * 6  # never sent to sign in again
+    assert {answer.headers["X-Node"] for answer in answers} == {"a", "b"}
+    # Node A dies at once, master and workers (SIGKILL to its process group: no graceful finish).
+    os.killpg(cluster.a.process.pid, signal.SIGKILL)
+    cluster.a.process.wait(timeout=10)
+    after = [browser.get(url, allow_redirects=False, timeout=10) for _ in range(6)]
+    assert [answer.status_code for answer in after] == [200] * 6
+    assert {answer.headers["X-Node"] for answer in after} == {"b"}
