@@ -14,6 +14,7 @@ import functools
 import os
 from typing import Any
 
+from azure.core.exceptions import ResourceNotFoundError
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
@@ -103,10 +104,10 @@ def private_file_response(file: models.fields.files.FieldFile, *, filename: str,
         redirect["Cache-Control"] = "private, no-store"
         return redirect
     try:
-        handle = file.open("rb")
-    except FileNotFoundError as missing:
+        # Opening a local file finds it missing; an Azure blob is first asked for when its size is read.
+        response = FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    except (FileNotFoundError, ResourceNotFoundError) as missing:
         raise Http404("The file is missing") from missing
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -251,3 +251,11 @@ def test_prepare_private_storage_creates_a_missing_bucket_or_container_once(sett
     assert out.getvalue().splitlines()[0].endswith(f"{fresh[name_variable]} created")
     assert out.getvalue().splitlines()[1].endswith(f"{fresh[name_variable]} exists")
     assert object_names(Emulator(object_store.kind, fresh)) == set()
+
+
+def test_a_document_whose_object_is_missing_is_404_not_an_error(client, draft, member):
+    attachment = add(draft, member)
+    attachment.file.storage.delete(attachment.file.name)
+    client.force_login(member)
+
+    assert client.get(attachment_url(attachment)).status_code == 404
