@@ -1,6 +1,7 @@
 """Two web nodes behind HAProxy (round robin), sharing PostgreSQL (or the SQLite test file), Redis and an
 object store (moto's S3 server): what one node received the other serves, a session signed in once works
-on both, and when node A dies the proxy's next requests succeed through B. Every process is started here
+on both, and when node A dies the proxy's next requests succeed through B; two Celery workers and one
+beat send 200 queued reminders once each. Every process is started here
 on a free loopback port, waited for (bounded) and stopped by its PID."""
 
 import os
@@ -18,7 +19,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -30,6 +30,7 @@ from tests.conftest import require
 from tests.emulators import ROOT, Emulator, free_port, moto_s3, object_names
 from tests.factories import UserFactory
 from tests.funding.factories import PDF, ApplicationFactory
+from tests.support.processes import WorkerProcess, database_url, wait_until
 
 pytestmark = [pytest.mark.cluster, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -49,15 +50,6 @@ class Cluster:
     a: Node
     b: Node
     proxy: str
-
-
-def database_url() -> str:
-    """The test database, as the nodes' DATABASE_URL: the rows this test writes are what they read."""
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -223,3 +215,55 @@ def test_a_session_moves_between_nodes_and_survives_node_a_dying(cluster):
     after = [browser.get(url, allow_redirects=False, timeout=10) for _ in range(6)]
     assert [answer.status_code for answer in after] == [200] * 6
     assert {answer.headers["X-Node"] for answer in after} == {"b"}
+
+
+def test_200_reminders_queued_while_two_workers_and_a_beat_run_are_each_sent_once(tmp_path):
+    from healthyplaces.celery import app
+    from healthyplaces.notifications.models import Notification
+    from healthyplaces.notifications.services import notification_queue
+    from tests.factories import ActionFactory
+
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_EMAIL_BACKEND": "tests.support.email_backends.StallingFileBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "STALL_EMAIL_WHILE": str(tmp_path / "never"),
+    }
+    app.control.purge()
+    processes = []
+    try:
+        processes += [WorkerProcess(env, name="one"), WorkerProcess(env, name="two")]
+        processes.append(WorkerProcess(env, name="beat", beat=True))
+        action = ActionFactory(number=3)
+        context = {"action": action, "action_url": "u", "update_url": "u", "days_overdue": 0, "overdue": False}
+        for number in range(200):
+            notification_queue(
+                recipient=UserFactory(),
+                kind="review_reminder",
+                key=f"reminder:pair:{number}",
+                template="review_reminder",
+                context=context,
+            )
+
+        wait_until(
+            lambda: Notification.objects.filter(status="sent").count() == 200,
+            timeout=240,
+            message="the 200 reminders to be sent",
+        )
+        time.sleep(1)  # room for any duplicate to show itself
+    finally:
+        for process in processes:
+            process.stop()
+
+    sent = "".join(path.read_text() for path in mail_dir.iterdir())
+    recipients = re.findall(r"^To: (.+)$", sent, flags=re.MULTILINE)
+    assert sent.count("Message-ID:") == 200
+    assert len(set(recipients)) == 200
+    assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
+    # Both workers took a share.
+    one, two = (sum("succeeded" in line for line in worker.lines) for worker in processes[:2])
+    assert one > 0
+    assert two > 0
