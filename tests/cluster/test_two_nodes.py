@@ -1,7 +1,8 @@
 """Two web nodes behind HAProxy (round robin), sharing PostgreSQL (or the SQLite test file), Redis and an
 object store (moto's S3 server): what one node received the other serves, a session signed in once works
 on both, and when node A dies the proxy's next requests succeed through B; two Celery workers and one
-beat send 200 queued reminders once each. Every process is started here
+beat send 200 queued reminders once each; approvals sent through both nodes at once never overspend
+a round. Every process is started here
 on a free loopback port, waited for (bounded) and stopped by its PID."""
 
 import os
@@ -11,14 +12,18 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import requests
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -29,7 +34,7 @@ from healthyplaces.settings.base import private_storage_settings
 from tests.conftest import require
 from tests.emulators import ROOT, Emulator, free_port, moto_s3, object_names
 from tests.factories import UserFactory
-from tests.funding.factories import PDF, ApplicationFactory
+from tests.funding.factories import PDF, ApplicationFactory, RoundFactory
 from tests.support.processes import WorkerProcess, database_url, wait_until
 
 pytestmark = [pytest.mark.cluster, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -267,3 +272,35 @@ def test_200_reminders_queued_while_two_workers_and_a_beat_run_are_each_sent_onc
     one, two = (sum("succeeded" in line for line in worker.lines) for worker in processes[:2])
     assert one > 0
     assert two > 0
+
+
+def test_a_rounds_approvals_through_both_nodes_at_once_never_overspend(cluster):
+    require(connection.vendor == "postgresql", "concurrent approvals need PostgreSQL's row locks (set DATABASE_URL)")
+    round_ = RoundFactory(budget=Decimal("1000"), maximum_award=Decimal("1000"))
+    applications = [ApplicationFactory(round=round_, state=State.IN_ASSESSMENT) for _ in range(8)]
+    officer = signed_in(UserFactory(roles=[Role.COUNCIL_OFFICER]))
+    page = officer.get(cluster.a.url + applications[0].get_absolute_url(), timeout=20)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token
+    barrier = threading.Barrier(len(applications))
+
+    def approve(index: int) -> int:
+        node = (cluster.a, cluster.b)[index % 2]
+        url = node.url + reverse("funding:transition", kwargs={"pk": applications[index].pk})
+        barrier.wait(timeout=30)
+        answer = officer.post(
+            url,
+            data={"csrfmiddlewaretoken": token.group(1), "name": "approve", "amount": "300"},
+            headers={"Referer": url},
+            allow_redirects=False,
+            timeout=60,
+        )
+        return int(answer.status_code)
+
+    with ThreadPoolExecutor(max_workers=len(applications)) as pool:
+        answers = list(pool.map(approve, range(len(applications))))
+
+    assert sorted(answers) == [200] * 5 + [302] * 3  # three fit in £1,000; five are told what is left
+    awarded = Application.objects.filter(round=round_, state=State.APPROVED)
+    assert awarded.count() == 3
+    assert sum(application.amount_awarded for application in awarded) == Decimal("900")
