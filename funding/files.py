@@ -1,52 +1,29 @@
 """Attachments to applications: where they are kept and what they are.
 
-Files are kept under settings.PRIVATE_MEDIA_ROOT, apart from MEDIA_ROOT and STATIC_ROOT, with no
-URL of their own: they are handed out only by funding's download view, to people who may see the
-application. What a file is comes from its first bytes, never from its name or the browser's word."""
+Files are kept in the portal's private storage (healthyplaces.core.private_files: a folder apart from
+MEDIA_ROOT and STATIC_ROOT, or an object store), with no public URL: they are handed out only by funding's
+download view, to people who may see the application, checked here before they are stored. What a
+file is comes from its first bytes, never from its name or the browser's word."""
 
-import os
 import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
+
+from healthyplaces.core.private_files import private_files
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ACCEPTED = "The selected file must be a PDF, Word document, Excel spreadsheet, JPG or PNG"
 
 
-class PrivateStorage(FileSystemStorage):
-    """A FileSystemStorage that reads its folder from settings when used (so tests can move it) and
-    has no URL: asking for one is a mistake, not a link."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("file_permissions_mode", 0o640)
-        kwargs.setdefault("directory_permissions_mode", 0o750)
-        super().__init__(**kwargs)
-
-    @property
-    def base_location(self) -> str:
-        return str(settings.PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self) -> None:  # type: ignore[override]
-        return None
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("Private files have no URL; they are served by funding's download view")
-
-
-def private_storage() -> PrivateStorage:
-    return PrivateStorage()
+def private_storage() -> Storage:
+    """The storage attachments are kept in (named so by migrations): the portal's private files."""
+    return private_files
 
 
 @dataclass(frozen=True)

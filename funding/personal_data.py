@@ -17,8 +17,13 @@ register(
     PersonalData(
         ApplicationEvent, about="actor", fields=("application__reference", "transition", "created_at", "note")
     ),
+    # A document someone sent (a constitution naming its officers, a bank statement) goes with them:
+    # the row and, once the erasure commits, the file in the store.
     PersonalData(
-        Attachment, about="uploaded_by", fields=("application__reference", "kind", "original_name", "uploaded_at")
+        Attachment,
+        about="uploaded_by",
+        fields=("application__reference", "kind", "original_name", "uploaded_at"),
+        delete_on_erase=True,
     ),
     # An assessor's scores and comments are the record of how a grant was decided, so they stay;
     # why they had a conflict of interest is about their own life and goes (that they had one stays).
@@ -56,6 +61,15 @@ register(
         expired=lambda cutoff: Q(state__in=FINISHED, updated_at__lt=cutoff) & ~Q(contact_phone="", created_by=None),
         clear={"contact_phone": "", "created_by": None},
         description="contact phone numbers and starters of finished applications",
+    ),
+    # The documents sent with a finished application were needed to decide and pay it; after the
+    # retention period they go, rows and files (the amounts and the decision stay on the application).
+    Retention(
+        Attachment,
+        expired=lambda cutoff: Q(application__state__in=FINISHED, application__updated_at__lt=cutoff),
+        clear={},
+        delete=True,
+        description="the documents sent with finished applications",
     ),
     # What the grant did and how many it reached stay for the figures and the board; one person's
     # story, told with their permission for the grant's report, goes with the application's details.

@@ -423,9 +423,7 @@ def attachment_remove(*, actor: User, attachment: Attachment) -> None:
     if "documents" in locked.sections_done and section_problems(locked, "documents"):
         locked.sections_done = [key for key in locked.sections_done if key != "documents"]
         locked.save(update_fields=["sections_done", "updated_at"])
-    name, storage = attachment.file.name, attachment.file.storage
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    # Its file goes from the store once this commits (healthyplaces.core.private_files).
 
 
 ROUND_CLOSING_NOTICE_DAYS = 3

@@ -3,7 +3,8 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -57,6 +58,7 @@ from healthyplaces.accounts.reauthentication import sensitive_operation
 from healthyplaces.core.forms import add_service_errors, rebind_with_version
 from healthyplaces.core.http import AuthenticatedHttpRequest
 from healthyplaces.core.pagination import paginate
+from healthyplaces.core.private_files import private_file_response
 from healthyplaces.core.submissions import submitted_once
 
 PER_PAGE = 25
@@ -429,19 +431,11 @@ def attachment_remove_view(request: AuthenticatedHttpRequest, pk: int, attachmen
 
 
 @login_required
-def attachment_view(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_view(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     """Hand out a document to those who may see its application: its group and staff. Anyone else,
     assessors included until they are assigned, gets 404, as for the application itself."""
     application = get_application_for_user(user=request.user, pk=pk)
     attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404("The file is missing") from missing
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    return private_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

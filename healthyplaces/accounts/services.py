@@ -249,12 +249,18 @@ def _end_sessions(person: User) -> None:
 
 @transaction.atomic
 def personal_data_apply_retention(*, now: datetime.datetime) -> int:
-    """Clear the personal fields of rows older than DATA_RETENTION_DAYS (as each app declares);
-    idempotent: rows already cleared are not matched again. Returns the rows changed."""
+    """Clear the personal fields of rows older than DATA_RETENTION_DAYS, or delete the rows, as each app
+    declares; idempotent: rows already cleared are not matched again. Returns the rows changed."""
     cutoff = now - datetime.timedelta(days=settings.DATA_RETENTION_DAYS)
-    return sum(
-        rule.model._default_manager.filter(rule.expired(cutoff)).update(**rule.clear) for rule in retention_rules()
-    )
+    changed = 0
+    for rule in retention_rules():
+        rows = rule.model._default_manager.filter(rule.expired(cutoff))
+        if rule.delete:
+            # Counted by the rule's own model: rows cascading from it are not what the rule is about.
+            changed += rows.delete()[1].get(rule.model._meta.label, 0)
+        else:
+            changed += rows.update(**rule.clear)
+    return changed
 
 
 @transaction.atomic

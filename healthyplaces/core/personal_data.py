@@ -4,7 +4,8 @@
 - PersonalData: rows of a model that are about a person (found through a lookup to the user), the
   fields a copy of their data includes, and what the fields become when the person is erased.
 - Retention: rows whose personal fields are cleared once they are older than DATA_RETENTION_DAYS
-  (closed grant applications, insights), keeping the rows themselves for the figures.
+  (closed grant applications, insights), keeping the rows themselves for the figures; or, for rows
+  that are only personal data (documents sent with finished applications), deleted with their files.
 
 healthyplaces.accounts.services reads these to export, erase and apply retention."""
 
@@ -36,6 +37,8 @@ class Retention:
     expired: Callable[[datetime.datetime], Q]  # rows whose personal data is older than the cut-off
     clear: Mapping[str, object]  # field -> value once expired
     description: str  # for the privacy notice's reader and the task's log
+    # Rows deleted rather than cleared (their private files go with them: core.private_files).
+    delete: bool = False
 
 
 _sources: list[PersonalData] = []

@@ -2,13 +2,16 @@
 
 import hashlib
 import subprocess
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import django_stubs_ext
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 # Lets admin and model classes be subscripted for type checking (admin.ModelAdmin[Action]).
 django_stubs_ext.monkeypatch()
@@ -176,14 +179,62 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+# Private files (application documents), in STORAGES["private"] (healthyplaces.core.private_files).
+# "filesystem" (the embedded default): the folder PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT and STATIC_ROOT,
+# with no URL. With more than one web node, a store they all share: "s3" (AWS or any S3-compatible
+# server) or "azure" (Azure Blob Storage). Objects are private; the portal streams them after its check,
+# or, with PRIVATE_FILES_SIGNED_URLS, redirects to a URL signed for PRIVATE_FILE_URL_SECONDS.
+PRIVATE_STORAGE = env("PRIVATE_STORAGE", default="filesystem")
+PRIVATE_MEDIA_ROOT = Path(env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+PRIVATE_FILES_SIGNED_URLS = env.bool("PRIVATE_FILES_SIGNED_URLS", default=False)
+PRIVATE_FILE_URL_SECONDS = env.int("PRIVATE_FILE_URL_SECONDS", default=60)
+
+
+def private_storage_settings(kind: str, environ: Callable[..., Any] = env) -> dict[str, Any]:
+    """STORAGES["private"] for PRIVATE_STORAGE; credentials left unset fall to the SDK's own chain
+    (an instance role, a managed identity)."""
+    if kind == "filesystem":
+        return {"BACKEND": "healthyplaces.core.private_files.LocalPrivateStorage"}
+    if kind == "s3":
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": environ("AWS_STORAGE_BUCKET_NAME"),
+                "endpoint_url": environ("AWS_S3_ENDPOINT_URL", default=None),
+                "region_name": environ("AWS_S3_REGION_NAME", default=None),
+                "access_key": environ("AWS_ACCESS_KEY_ID", default=None),
+                "secret_key": environ("AWS_SECRET_ACCESS_KEY", default=None),
+                "addressing_style": environ("AWS_S3_ADDRESSING_STYLE", default=None),
+                "signature_version": "s3v4",
+                # Private objects, signed URLs only, and never one document written over another.
+                "default_acl": "private",
+                "querystring_auth": True,
+                "querystring_expire": PRIVATE_FILE_URL_SECONDS,
+                "file_overwrite": False,
+            },
+        }
+    if kind == "azure":
+        return {
+            "BACKEND": "storages.backends.azure_storage.AzureStorage",
+            "OPTIONS": {
+                "azure_container": environ("AZURE_CONTAINER"),
+                "connection_string": environ("AZURE_CONNECTION_STRING", default=None),
+                "account_name": environ("AZURE_ACCOUNT_NAME", default=None),
+                "account_key": environ("AZURE_ACCOUNT_KEY", default=None),
+                "expiration_secs": PRIVATE_FILE_URL_SECONDS,
+                "overwrite_files": False,
+            },
+        }
+    raise ImproperlyConfigured(f"PRIVATE_STORAGE must be filesystem, s3 or azure, not {kind!r}")
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": private_storage_settings(PRIVATE_STORAGE),
 }
-MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
-MEDIA_URL = "/media/"
-# Application attachments: outside MEDIA_ROOT and STATIC_ROOT, with no URL; funding's views serve them.
-PRIVATE_MEDIA_ROOT = Path(env("DJANGO_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 
 # Email: console plus a file per message under var/mail by default, SMTP when EMAIL_URL is set.
 EMAIL_FILE_PATH = VAR_DIR / "mail"

@@ -202,3 +202,37 @@ def test_the_compose_stack_with_nothing_in_front_trusts_no_forwarded_address():
     shared_environment = compose.split("x-app-environment:", 1)[1].split("\nx-", 1)[0]
 
     assert '\n  TRUSTED_PROXY_COUNT: "0"\n' in shared_environment
+
+
+def test_production_keeps_private_files_where_private_storage_says(tmp_path):
+    folder = production_settings(production_env(tmp_path), ("STORAGES",))["STORAGES"]
+    azure = production_settings(
+        production_env(
+            tmp_path,
+            PRIVATE_STORAGE="azure",
+            AZURE_CONTAINER="documents",
+            AZURE_CONNECTION_STRING="AccountName=a;AccountKey=a2V5;BlobEndpoint=http://store.example/a;",
+        ),
+        ("STORAGES",),
+    )["STORAGES"]
+    s3 = production_settings(
+        production_env(tmp_path, PRIVATE_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="documents"), ("STORAGES",)
+    )["STORAGES"]
+
+    assert folder["private"]["BACKEND"] == "healthyplaces.core.private_files.LocalPrivateStorage"
+    assert azure["private"]["BACKEND"] == "storages.backends.azure_storage.AzureStorage"
+    assert azure["private"]["OPTIONS"]["azure_container"] == "documents"
+    assert s3["private"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert s3["private"]["OPTIONS"]["default_acl"] == "private"
+    # WhiteNoise still serves the static files beside them.
+    assert s3["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_an_unknown_private_storage_stops_the_start(tmp_path):
+    result = run_python(
+        ["-c", "from django.conf import settings; settings.STORAGES"],
+        production_env(tmp_path, PRIVATE_STORAGE="dropbox"),
+    )
+
+    assert result.returncode != 0
+    assert "PRIVATE_STORAGE must be filesystem, s3 or azure, not 'dropbox'" in result.stderr

@@ -15,6 +15,7 @@ from funding.models import Application, Attachment
 from funding.services import attachment_add, attachment_remove, section_problems
 from funding.workflow import State
 from healthyplaces.accounts.roles import Role
+from healthyplaces.accounts.services import person_erase
 from tests.factories import OrganisationFactory, UserFactory
 from tests.funding.factories import DOCX, JPEG, PDF, PNG, XLSX, ApplicationFactory, office_file, upload
 
@@ -462,3 +463,29 @@ def test_who_may_use_each_documents_url(client, private_root, role, url_name, me
         assert b"".join(response.streaming_content) == PDF
     changed = (sorted(Attachment.objects.values_list("pk", flat=True)), stored_files(private_root)) != before
     assert changed == (method == "post" and want == MOVED)
+
+
+def test_the_local_folder_streams_even_when_signed_urls_are_on(client, settings, draft, member):
+    # A folder cannot sign a URL: the view streams the file as before (object stores sign; see
+    # test_object_storage.py).
+    settings.PRIVATE_FILES_SIGNED_URLS = True
+    attachment = add(draft, member, "Constitution.pdf", PDF)
+    client.force_login(member)
+
+    response = client.get(attachment_url(attachment))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_erasing_the_uploader_deletes_their_documents_files(
+    draft, member, private_root, django_capture_on_commit_callbacks
+):
+    attachment = add(draft, member, "Constitution.pdf", PDF)
+    path = Path(attachment.file.path)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        person_erase(actor=UserFactory(roles=[Role.PROGRAMME_ADMIN]), person=member)
+
+    assert not Attachment.objects.exists()
+    assert not path.exists()

@@ -2,18 +2,13 @@
 a worker, not eagerly, and a worker killed mid-send is replaced by another process."""
 
 import os
-import signal
-import subprocess
-import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection
 
 from healthyplaces.celery import app
 from healthyplaces.notifications.models import Notification
@@ -22,19 +17,11 @@ from healthyplaces.notifications.tasks import send_notification, send_unsent_not
 from tests.conftest import IN_CI
 from tests.factories import ActionFactory, UserFactory
 from tests.support.email_backends import FlakyBackend
+from tests.support.workers import WorkerProcess, database_url, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-def wait_until(condition: Callable[[], bool], *, timeout: float = 30, message: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"Timed out after {timeout}s waiting for {message or condition}")
 
 
 def status_of(notification: Notification) -> str:
@@ -148,48 +135,6 @@ def test_a_refused_recipient_is_recorded_as_failed_without_retrying(worker, flak
     wait_until(lambda: status_of(notification) == "failed", message="the refusal to be recorded")
     assert Notification.objects.get(pk=notification.pk).attempts == 1
     assert flaky.calls == 1
-
-
-class WorkerProcess:
-    """`celery worker` in its own process group, for killing without mercy."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.lines: list[str] = []
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "healthyplaces", "worker", "--concurrency=1", "--loglevel=INFO"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        threading.Thread(target=self._read, daemon=True).start()
-        wait_until(lambda: any(" ready." in line for line in self.lines), timeout=60, message="the worker to start")
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    def kill(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def test_a_worker_killed_mid_send_is_replaced_and_the_email_goes_exactly_once(tmp_path):
