@@ -97,6 +97,10 @@ def sign_in_failure_record(*, email: str) -> None:
     One UPDATE computes the new count from the row's current values, so failures that arrive at the
     same moment (in other processes) are each counted: the database serialises them on the row."""
     address = SignInFailures.address(email)
+    if len(address) > SignInFailures._meta.get_field("email").max_length:  # type: ignore[operator]
+        # Longer than any account's address can be (254 characters), so no account to lock, and too
+        # long for the column: writing it would fail the sign-in with a server error.
+        return
     now = timezone.now()
     window = datetime.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
     limit = settings.LOGIN_FAILURES_LIMIT

@@ -158,3 +158,14 @@ def test_counts_that_can_no_longer_lock_are_forgotten_by_the_daily_retention_tas
 
     # The lock ended at 09:15 and the typo's window too; the recent failure still counts.
     assert set(SignInFailures.objects.values_list("email", flat=True)) == {"recent@example.org"}
+
+
+def test_an_address_longer_than_any_account_can_have_is_refused_like_any_wrong_password():
+    """An address longer than the 254 characters any account's can be was written to the failure count's
+    254-character column: on PostgreSQL the insert failed and anyone could make sign-in answer 500.
+    No account has such an address, so there is nothing to lock: the sign-in is simply refused."""
+    too_long = "a" * 64 + "@" + ("b" * 60 + ".") * 4 + "org"
+    response = Client().post(reverse("account_login"), {"login": too_long, "password": "wrong password"})
+    assert response.status_code == 200
+    assert "not correct" in response.content.decode()
+    assert not SignInFailures.objects.exists()

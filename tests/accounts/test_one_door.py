@@ -266,3 +266,20 @@ def test_the_rate_limit_applies(name, officer, settings):
         assert failures_of(officer) == 0
     else:
         assert response.status_code == 429
+
+
+def test_the_admin_sign_in_checks_no_password_for_someone_already_signed_in(admin, settings):
+    """allauth's secure_admin_login lets a signed-in staff user through to the admin's own sign-in
+    view, whose POST checked any staff member's password with no lockout or rate limit and signed that
+    person in on the right one: a programme admin could guess a colleague's password without end.
+    Signed in, the admin's sign-in only sends people on to the admin, whatever is posted."""
+    settings.LOGIN_FAILURES_LIMIT = 2
+    colleague = UserFactory(roles=[Role.PROGRAMME_ADMIN], email="colleague@example.org")
+    browser = fresh_client()
+    browser.force_login(admin)
+    for attempt in range(5):
+        browser.post(reverse("admin:login"), {"username": colleague.email, "password": f"wrong {attempt}"})
+    response = browser.post(reverse("admin:login"), {"username": colleague.email, "password": TEST_PASSWORD})
+    assert browser.session["_auth_user_id"] == str(admin.pk)
+    assert response.status_code == 302
+    assert response.headers["Location"] == reverse("admin:index")
