@@ -9,16 +9,21 @@ What it does, in order:
 1. Unless --reuse, drops and re-creates the database named in DATABASE_URL (never point it at a
    database you want to keep: the script refuses a database that has users not made by the
    dataset generator), migrates it and fills it with `manage.py generate_dataset --scale`.
-2. Collects the static files and starts gunicorn (4 sync workers, production settings with Redis
-   as the cache, database 12 unless BENCH_REDIS_URL says otherwise; plain HTTP on 127.0.0.1 with
-   X-Forwarded-Proto: https, as behind the council's load balancer).
-3. Signs in one user per role as the test client does, and counts each page's queries in-process:
-   with the cache emptied (the first request after the data behind a page changed) and as the
-   page is served after that.
-4. For the floor (/livez/, the same middleware and nothing else) and each key page,
-   runs wrk with 8 connections for --duration seconds after a 2-second warm-up, and prints p50,
-   p95 and requests per second, the page's p95 over the floor's p95 from the same run, and its
-   query counts.
+   Redis is the benchmark's own redis-server (tests/support/processes.py's RedisServer), started
+   first on a free loopback port in a temporary folder and stopped by its PID at the end: the
+   query counts empty the cache between pages (a FLUSHDB), which must never reach a shared Redis.
+2. Collects the static files and starts gunicorn (4 sync workers, production settings with that
+   Redis as the cache; plain HTTP on 127.0.0.1 with X-Forwarded-Proto: https, as behind the
+   council's load balancer).
+3. Signs in one user per role as allauth would, second factor included for staff (the sessions
+   tests/support/sign_in.py makes for the test client), and counts each page's queries
+   in-process: with the cache emptied (the first request after the data behind a page changed)
+   and as the page is served after that.
+4. For the floor (/livez/, the same middleware and nothing else) and each key page, checks that
+   one request with wrk's headers is answered 200 with the page's own heading (not a redirect to
+   the second-factor step), runs wrk with 8 connections for --duration seconds after a 2-second
+   warm-up, and prints p50, p95 and requests per second, the page's p95 over the floor's p95 from
+   the same run, its query counts, and any response that was not a 200 (the run fails if any).
 5. With --load, restarts gunicorn with 2 workers and runs 50 connections for 60 seconds over a mix
    of the pages and form posts, and prints the totals and the errors (there should be none).
 """
@@ -26,11 +31,11 @@ What it does, in order:
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -56,8 +61,7 @@ ENVIRONMENT = {
     "CELERY_BROKER_URL": "memory://",
     "EMAIL_URL": "consolemail://",
     "SITE_URL": ORIGIN,
-    # The cache production runs with (one Redis database of its own, emptied at the start).
-    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
+    # REDIS_URL, the cache production runs with, is set by main() to the benchmark's own server.
 }
 
 
@@ -66,23 +70,29 @@ class Page:
     name: str
     path: str
     role: str  # whose session requests it; "" for anonymous
+    # The start of the page's <title>: a 200 that is not this page (the second-factor step, say)
+    # would measure the wrong thing.
+    title: str
+
+
+FLOOR = Page("Floor (/livez/)", "/livez/", "", "")
 
 
 def key_pages(ids: dict[str, Any]) -> list[Page]:
     return [
-        Page("Actions list", "/actions/", "officer"),
-        Page("Action detail", "/actions/1/", "officer"),
-        Page("Insight search: shelter", "/insights/?q=shelter", "officer"),
-        Page("Insight search: dog fouling", "/insights/?q=dog+fouling", "officer"),
-        Page("Insight search: bus stop shelter", "/insights/?q=bus+stop+shelter", "officer"),
-        Page("Applications (officer)", "/funding/applications/", "officer"),
-        Page("Applications (group)", "/funding/applications/", "group"),
-        Page("Panel", f"/funding/panels/{ids['round']}/", "officer"),
-        Page("Public progress", "/progress/", ""),
+        Page("Actions list", "/actions/", "officer", "All actions"),
+        Page("Action detail", "/actions/1/", "officer", "Action "),
+        Page("Insight search: shelter", "/insights/?q=shelter", "officer", "Community insights"),
+        Page("Insight search: dog fouling", "/insights/?q=dog+fouling", "officer", "Community insights"),
+        Page("Insight search: bus stop shelter", "/insights/?q=bus+stop+shelter", "officer", "Community insights"),
+        Page("Applications (officer)", "/funding/applications/", "officer", "Applications"),
+        Page("Applications (group)", "/funding/applications/", "group", "Applications"),
+        Page("Panel", f"/funding/panels/{ids['round']}/", "officer", "Panel: "),
+        Page("Public progress", "/progress/", "", "Progress on the healthy places plan"),
         # Not a key page: the cheapest signed-in page (static text in the layout), to show what
         # the layout, the session and the user cost every page before its own work begins.
-        Page("Signed-in page with no data", "/accessibility/", "officer"),
-        *[Page(name, path, role) for name, path, role in ids["extra_pages"]],
+        Page("Signed-in page with no data", "/accessibility/", "officer", "Accessibility statement"),
+        *[Page(name, path, role, title) for name, path, role, title in ids["extra_pages"]],
     ]
 
 
@@ -132,6 +142,7 @@ def sessions_and_ids() -> tuple[dict[str, str], dict[str, Any]]:
 
     from funding.models import Round
     from healthyplaces.accounts.models import User
+    from tests.support.sign_in import force_login_as_allauth_would
 
     users = {
         "officer": User.objects.filter(groups__name="Council officer").order_by("pk").first(),
@@ -147,7 +158,7 @@ def sessions_and_ids() -> tuple[dict[str, str], dict[str, Any]]:
         # Signed in as the test client signs in (the same session the query counts use), so every
         # check the middleware makes (second factor included) passes as for a real sign-in.
         client = Client()
-        client.force_login(user)
+        force_login_as_allauth_would(client, user)
         csrf = _get_new_csrf_string()
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
         cookies[role] = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
@@ -156,7 +167,7 @@ def sessions_and_ids() -> tuple[dict[str, str], dict[str, Any]]:
     return cookies, {"round": latest.pk, "users": users, "extra_pages": extra_pages()}
 
 
-def extra_pages() -> list[tuple[str, str, str]]:
+def extra_pages() -> list[tuple[str, str, str, str]]:
     """Pages of apps that may not be installed in every checkout: included when their URLs resolve."""
     from django.urls import NoReverseMatch, reverse
 
@@ -166,7 +177,7 @@ def extra_pages() -> list[tuple[str, str, str]]:
         ("Coverage by ward", "connectors:coverage", "officer"),
     ):
         try:
-            pages.append((name, reverse(url_name), role))
+            pages.append((name, reverse(url_name), role, name))
         except NoReverseMatch:
             print(f"({name}: {url_name} is not in this checkout, so it is not measured)")
     return pages
@@ -180,20 +191,41 @@ def query_counts(pages: list[Page], users: dict[str, Any]) -> dict[str, tuple[in
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from tests.support.sign_in import force_login_as_allauth_would
+
     counts = {}
-    for page in [*pages, Page("Floor", "/livez/", "")]:
+    for page in [*pages, FLOOR]:
         client = Client(HTTP_X_FORWARDED_PROTO="https")
         if page.role:
-            client.force_login(users[page.role])
+            force_login_as_allauth_would(client, users[page.role])
         cache.clear()
         with CaptureQueriesContext(connection) as cold:
             response = client.get(page.path)
-        assert response.status_code == 200, f"{page.path}: {response.status_code}"  # noqa: S101
+        assert_is_the_page(page, response.status_code, response.content.decode())
         with CaptureQueriesContext(connection) as served:
-            client.get(page.path)
+            response = client.get(page.path)
+        assert_is_the_page(page, response.status_code, response.content.decode())
         # The session and user lookups every signed-in request makes are included.
         counts[page.name] = (len(cold), len(served))
     return counts
+
+
+def assert_is_the_page(page: Page, status: int, body: str) -> None:
+    # The floor has no title: its 200 is all it answers.
+    if status != 200 or (page.title and f"<title>{page.title}" not in body):
+        sys.exit(f"{page.name} ({page.path}) answered {status}, not the page titled {page.title!r}: not measured.")
+
+
+def check_served(page: Page, cookie: str) -> None:
+    """One request with the headers wrk sends, redirects not followed, before the page is measured."""
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    try:
+        headers = {"X-Forwarded-Proto": "https", **({"Cookie": cookie} if cookie else {})}
+        connection.request("GET", page.path, headers=headers)
+        response = connection.getresponse()
+        assert_is_the_page(page, response.status, response.read().decode())
+    finally:
+        connection.close()
 
 
 def start_gunicorn(workers: int) -> subprocess.Popen[bytes]:
@@ -251,21 +283,27 @@ def measure(pages: list[Page], cookies: dict[str, str], counts: dict[str, tuple[
     process = start_gunicorn(workers=4)
     try:
         rows = []
-        for page in [Page("Floor (/livez/)", "/livez/", ""), *pages]:
+        for page in [FLOOR, *pages]:
+            check_served(page, cookies[page.role])
             wrk(page.path, cookies[page.role], 8, 2)  # warm-up
             rows.append((page, wrk(page.path, cookies[page.role], 8, seconds)))
     finally:
         stop(process)
+    # wrk counts only 4xx and 5xx as errors; a redirect (to the second-factor step, say) would be
+    # measured as if it were the page.
+    not_ok = [f"{page.name}: {result['not_200']} not 200" for page, result in rows if result["not_200"]]
     floor = rows[0][1]["p95_us"]
     print("| page | p50 (ms) | p95 (ms) | requests/s | p95 ÷ floor p95 | queries (nothing cached / served) | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for page, result in rows:
-        cold, served = counts["Floor"] if page.path == "/livez/" else counts[page.name]
+        cold, served = counts[page.name]
         errors = result["socket_errors"] + result["status_errors"]
         print(
             f"| {page.name} | {result['p50_us'] / 1000:.1f} | {result['p95_us'] / 1000:.1f} | {result['rps']:.0f} "
             f"| {result['p95_us'] / floor:.2f} | {cold} / {served} | {errors} |"
         )
+    if not_ok:
+        sys.exit("Responses other than 200 were measured: " + "; ".join(not_ok))
 
 
 def load_run(pages: list[Page], cookies: dict[str, str], ids: dict[str, Any]) -> None:
@@ -294,17 +332,6 @@ def load_run(pages: list[Page], cookies: dict[str, str], ids: dict[str, Any]) ->
     )
 
 
-def use_redis_if_running() -> None:
-    """Production's cache is Redis; without one the portal falls back to files under var/, and so
-    does the benchmark (saying so), rather than failing on a machine with only PostgreSQL."""
-    url = urlparse(ENVIRONMENT["REDIS_URL"])
-    try:
-        socket.create_connection((url.hostname or "127.0.0.1", url.port or 6379), timeout=1).close()
-    except OSError:
-        print(f"(Redis is not running at {url.hostname}:{url.port}: the file cache under var/ is used)")
-        del ENVIRONMENT["REDIS_URL"]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -316,8 +343,23 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to a PostgreSQL database the benchmark may drop and fill.")
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
+    if shutil.which("redis-server") is None:
+        sys.exit("redis-server is not installed: apt-get install -y redis-server")
     WORK.mkdir(parents=True, exist_ok=True)
-    use_redis_if_running()
+    sys.path.insert(0, str(ROOT))
+    from tests.support.processes import RedisServer
+
+    with tempfile.TemporaryDirectory(prefix="redis-", dir=WORK) as folder:
+        redis_server = RedisServer(Path(folder))
+        try:
+            redis_server.start()
+            ENVIRONMENT["REDIS_URL"] = redis_server.url()
+            benchmark(args)
+        finally:
+            redis_server.kill()
+
+
+def benchmark(args: argparse.Namespace) -> None:
     if not args.reuse:
         prepare_database(args.scale)
     manage("collectstatic", "--noinput", "-v0")

@@ -218,7 +218,7 @@ def panel_page(
     return render(
         request,
         "funding/round_panel.html",
-        {"panel": panel, "rows": rows, "page": page, "carried": carried, "form": failed},
+        {"panel": panel, "rows": rows, "page": page, "carried": carried, "carried_over_by": -carried, "form": failed},
     )
 
 

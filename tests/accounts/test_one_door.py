@@ -17,9 +17,9 @@ from django.urls import NoReverseMatch, reverse
 
 from healthyplaces.accounts.models import SignInFailures
 from healthyplaces.accounts.roles import Role
-from tests.conftest import force_login_without_second_factor
 from tests.factories import TEST_PASSWORD, UserFactory, totp_code
 from tests.support.routes import named_routes
+from tests.support.sign_in import force_login_without_second_factor
 
 pytestmark = pytest.mark.django_db
 

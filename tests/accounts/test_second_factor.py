@@ -11,8 +11,8 @@ from healthyplaces.accounts.backends import AuthenticationBackend
 from healthyplaces.accounts.models import User
 from healthyplaces.accounts.roles import EVERYDAY_ROLES, MFA_ROLES, Role
 from healthyplaces.accounts.services import user_set_roles
-from tests.conftest import force_login_without_second_factor
 from tests.factories import TEST_PASSWORD, UserFactory, totp_code
+from tests.support.sign_in import force_login_without_second_factor
 
 pytestmark = pytest.mark.django_db
 

@@ -1008,6 +1008,19 @@ def test_the_panel_is_paged_with_ranks_and_the_running_budget_carried_across_pag
     assert 'id="budget-carried"' not in first
 
 
+def test_the_budget_carried_to_a_later_page_says_by_how_much_it_is_over(client, people, round_, long_panel):
+    # £100 a row: the 25 rows of the first page ask for £2,500, £500 more than the budget.
+    Round.objects.filter(pk=round_.pk).update(budget=Decimal("2000"))
+    client.force_login(people["council officer"])
+
+    second = client.get(panel_url(round_), {"page": "2"}).content.decode()
+
+    assert (
+        "before this one is awarded: "
+        '<strong class="govuk-tag govuk-tag--red">Over budget</strong> by £500.00</p>' in second
+    )
+
+
 def test_approving_from_a_later_page_of_the_panel_comes_back_to_that_page(client, people, round_, long_panel):
     client.force_login(people["council officer"])
     second = client.get(panel_url(round_), {"page": "2"}).content.decode()
