@@ -87,23 +87,24 @@ WHERE = (
     "at the youth club",
     "at the mosque's open day",
 )
+# (title, what people said, the theme it is filed under)
 ISSUES = (
-    ("Dark path through the park", "the path through the park is dark after four o'clock"),
-    ("Bus shelter with no roof", "the bus shelter on the high street has no roof and no seat"),
-    ("Damp in the flats", "damp in the flats is making children ill"),
-    ("Food pantry runs short", "the food pantry runs out by Thursday"),
-    ("Nowhere warm to meet", "there is nowhere warm to meet in the afternoons"),
-    ("Dangerous school crossing", "the crossing by the school is dangerous at pick-up time"),
-    ("Buses stop too early", "the last bus to the hospital leaves before evening visiting ends"),
-    ("Allotment waiting list", "the allotment waiting list is three years long"),
-    ("Lonely since the day centre closed", "people have felt lonely since the day centre closed"),
-    ("Heating or eating", "families are choosing between heating and eating"),
-    ("No interpreter at the surgery", "there is no interpreter at the GP surgery"),
-    ("Broken swings", "the playground swings have been broken since spring"),
-    ("Litter behind the shops", "litter and fly-tipping behind the shops put people off walking"),
-    ("Nowhere to rest on the way", "older people cannot walk to the shops without somewhere to rest"),
-    ("Speeding on the estate", "cars speed through the estate at night"),
-    ("Waiting for mental health support", "young people wait months for mental health support"),
+    ("Dark path through the park", "the path through the park is dark after four o'clock", "Safety"),
+    ("Bus shelter with no roof", "the bus shelter on the high street has no roof and no seat", "Transport"),
+    ("Damp in the flats", "damp in the flats is making children ill", "Housing"),
+    ("Food pantry runs short", "the food pantry runs out by Thursday", "Food"),
+    ("Nowhere warm to meet", "there is nowhere warm to meet in the afternoons", "Loneliness"),
+    ("Dangerous school crossing", "the crossing by the school is dangerous at pick-up time", "Safety"),
+    ("Buses stop too early", "the last bus to the hospital leaves before evening visiting ends", "Transport"),
+    ("Allotment waiting list", "the allotment waiting list is three years long", "Green spaces"),
+    ("Lonely since the day centre closed", "people have felt lonely since the day centre closed", "Loneliness"),
+    ("Heating or eating", "families are choosing between heating and eating", "Money"),
+    ("No interpreter at the surgery", "there is no interpreter at the GP surgery", "Health"),
+    ("Broken swings", "the playground swings have been broken since spring", "Green spaces"),
+    ("Litter behind the shops", "litter and fly-tipping behind the shops put people off walking", "Green spaces"),
+    ("Nowhere to rest on the way", "older people cannot walk to the shops without somewhere to rest", "Transport"),
+    ("Speeding on the estate", "cars speed through the estate at night", "Safety"),
+    ("Waiting for mental health support", "young people wait months for mental health support", "Health"),
 )
 ASKS = (
     "more street lighting",
@@ -404,11 +405,11 @@ def _last_four_weeks(rng: random.Random, *, anchor: datetime.date, today: dateti
 def _new_insights(rng: random.Random, *, anchor: datetime.date, collectors: list[User]) -> None:
     """What communities said in the four weeks since the board, across wards and themes."""
     wards = list(Ward.objects.exclude(name=WARD_WITHOUT_CONVERSATIONS).order_by("name"))
-    themes = list(Theme.objects.order_by("name"))
+    themes = {theme.name: theme for theme in Theme.objects.all()}
     groups = list(PopulationGroup.objects.order_by("name"))
     made = []
     for n in range(NEW_INSIGHTS):
-        title, issue = ISSUES[n % len(ISSUES)]
+        title, issue, _ = ISSUES[n % len(ISSUES)]
         heard = anchor + datetime.timedelta(days=1 + n % (SNAPSHOT_DAYS_AGO - 1))
         made.append(
             Insight(
@@ -426,7 +427,7 @@ def _new_insights(rng: random.Random, *, anchor: datetime.date, collectors: list
         )
     made = Insight.objects.bulk_create(made)
     Insight.themes.through.objects.bulk_create(
-        Insight.themes.through(insight_id=insight.pk, theme_id=themes[n % len(themes)].pk)
+        Insight.themes.through(insight_id=insight.pk, theme_id=themes[ISSUES[n % len(ISSUES)][2]].pk)
         for n, insight in enumerate(made)
     )
     Insight.population_groups.through.objects.bulk_create(
