@@ -20,6 +20,7 @@ from healthyplaces.accounts.models import Organisation, User
 from healthyplaces.accounts.roles import Role
 from healthyplaces.accounts.services import user_set_roles
 from healthyplaces.demo.network import demo_network
+from healthyplaces.demo.scenario import demo_scenario_load, demo_scenario_loaded
 from healthyplaces.vocabulary.services import vocabulary_load_csv
 
 VOCABULARY_DIR = Path(__file__).resolve().parent.parent / "vocabulary" / "data"
@@ -68,8 +69,9 @@ def demo_totp_code() -> str:
 
 
 @transaction.atomic
-def demo_seed() -> list[DemoUser]:
-    """Idempotent: users, vocabulary and actions are made once; later runs change nothing."""
+def demo_seed(*, empty: bool = False) -> list[DemoUser]:
+    """Idempotent: users, vocabulary and actions are made once; later runs change nothing. Unless
+    `empty`, the living demo's year of the programme is loaded too (once: healthyplaces.demo.scenario)."""
     vocabulary_load_csv(kind="themes", path=VOCABULARY_DIR / "themes.csv")
     vocabulary_load_csv(kind="population-groups", path=VOCABULARY_DIR / "population_groups.csv")
     actions_load_plan()
@@ -94,6 +96,8 @@ def demo_seed() -> list[DemoUser]:
             Milestone.objects.create(
                 action=action, title="Agree approach with partners", due_date=today + datetime.timedelta(days=30)
             )
+    if not empty and not demo_scenario_loaded():
+        demo_scenario_load(users=users, group=group, today=today)
     _demo_fund(today)
     demo_network(connector_user=users[Role.COMMUNITY_CONNECTOR], group=group, today=today)
     _demo_priority_actions()
@@ -112,19 +116,22 @@ def _demo_priority_actions() -> None:
 
 
 def _demo_fund(today: datetime.date) -> None:
-    """An open round, so the demo community group can apply straight away."""
+    """An open round, so the demo community group can apply straight away (the living demo's
+    rounds have closed)."""
     fund, _ = Fund.objects.get_or_create(
         name="Healthy places seed fund",
         defaults={"purpose": "Small grants for community action on the issues communities have told us matter."},
     )
-    if fund.rounds.exists():
+    if fund.rounds.filter(opens_on__lte=today, closes_on__gte=today).exists():
         return
-    priority = Priority.objects.create(
-        fund=fund, title="Places to meet", description="Warm, welcoming places where neighbours can get together."
+    priority, _ = Priority.objects.get_or_create(
+        fund=fund,
+        title="Places to meet",
+        defaults={"description": "Warm, welcoming places where neighbours can get together."},
     )
     round_ = Round.objects.create(
         fund=fund,
-        name=f"Round 1, {today:%B %Y}",
+        name=f"Round {fund.rounds.count() + 1}, {today:%B %Y}",
         opens_on=today - datetime.timedelta(days=7),
         closes_on=today + datetime.timedelta(days=42),
         budget=Decimal("20000"),

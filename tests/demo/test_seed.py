@@ -15,8 +15,8 @@ def test_demo_seed_loads_the_plan_and_one_user_per_role_and_prints_them(settings
     settings.DEBUG = True
     out = StringIO()
 
-    call_command("seed_demo", stdout=out)
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--empty", stdout=out)
+    call_command("seed_demo", "--empty", stdout=StringIO())
 
     assert Action.objects.count() == 18
     assert User.objects.count() == len(Role) == len(DEMO_USERS)
@@ -53,8 +53,8 @@ def test_the_demo_group_has_an_open_round_to_apply_to(settings):
     from funding.models import Round
 
     settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--empty", stdout=StringIO())
+    call_command("seed_demo", "--empty", stdout=StringIO())
 
     rounds = list(Round.objects.all())
     assert len(rounds) == 1
@@ -68,9 +68,9 @@ def test_the_demo_connector_has_places_and_a_conversation_made_once(settings):
     from connectors.models import Activity, Connector, Conversation, Place
 
     settings.DEBUG = True
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--empty", stdout=StringIO())
     before = (Place.objects.count(), Activity.objects.count(), Connector.objects.count(), Conversation.objects.count())
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--empty", stdout=StringIO())
 
     after = (Place.objects.count(), Activity.objects.count(), Connector.objects.count(), Conversation.objects.count())
     assert after == before == (3, 3, 1, 1)
@@ -89,8 +89,8 @@ def test_demo_staff_who_must_use_a_second_factor_have_the_published_demo_app(set
 
     settings.DEBUG = True
     out = StringIO()
-    call_command("seed_demo", stdout=out)
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--empty", stdout=out)
+    call_command("seed_demo", "--empty", stdout=StringIO())
 
     with_app = set(Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list("user__email", flat=True))
     assert with_app == {demo.email for demo in DEMO_USERS if demo.role in MFA_ROLES}

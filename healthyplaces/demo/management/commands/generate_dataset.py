@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from healthyplaces.demo.dataset import Sizes, dataset_generate
+from healthyplaces.demo.dataset import EMAIL_DOMAIN, Sizes, dataset_generate
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from healthyplaces.accounts.models import User
 
-        if User.objects.exclude(email__endswith="@dataset.invalid").exists() and not options["yes"]:
+        if User.objects.exclude(email__endswith=f"@{EMAIL_DOMAIN}").exists() and not options["yes"]:
             raise CommandError("This database already has users. Use an empty database, or pass --yes.")
         sizes = Sizes().scaled(options["scale"])
         started = time.perf_counter()
