@@ -179,3 +179,15 @@ def test_no_code_reaches_another_apps_models_by_name() -> None:
 
     assert found - GET_MODEL_OFFENDERS == set(), "reach another app through its public modules or a registry"
     assert GET_MODEL_OFFENDERS - found == set(), "fixed: delete these from GET_MODEL_OFFENDERS"
+
+
+def test_an_ignored_import_that_is_gone_fails(code_copy: Path) -> None:
+    """The ratchet's other half: once a violation is fixed, its ignore_imports entry must go too."""
+    config = code_copy / "pyproject.toml"
+    stale = '    "insights.services -> connectors.models",\n'
+    assert stale in config.read_text()
+    config.write_text(config.read_text().replace(stale, stale + '    "insights.views -> connectors.models",\n'))
+    result = run_lint_imports(code_copy)
+
+    assert result.returncode != 0
+    assert "No matches for ignored import insights.views -> connectors.models" in result.stdout + result.stderr
