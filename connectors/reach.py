@@ -1,4 +1,4 @@
-"""The network's columns in the board dashboard's reach by ward (healthyplaces.board.reach), all
+"""The network's columns in the board dashboard's reach by ward (healthyplaces.core.reach), all
 time, like the insights and grants columns beside them."""
 
 from typing import Any
@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import OuterRef, QuerySet
 
 from connectors.models import Connector, Conversation
-from healthyplaces.board.reach import register_reach_source
+from healthyplaces.core.reach import register_reach_source
 
 
 def connectors_in_ward() -> QuerySet[Any]:

@@ -25,9 +25,9 @@ from healthyplaces.board.charts import Chart, Row, Series
 from healthyplaces.board.figures import ActionRow, Figures, LoopRow, MilestoneRow, protect_loop
 from healthyplaces.board.models import BoardSnapshot, SnapshotAction
 from healthyplaces.board.permissions import can_view_dashboard
-from healthyplaces.board.reach import reach_sources, register_reach_source
 from healthyplaces.core.disclosure import shown_count
 from healthyplaces.core.generations import Cached, cached
+from healthyplaces.core.reach import reach_sources, register_reach_source
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
 from insights.models import Insight
 

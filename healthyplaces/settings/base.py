@@ -449,6 +449,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"refusals_on_one_line": {"()": "healthyplaces.core.request_logging.RefusalsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's own defaults give "django" a console handler of its own (and an admin-email one,
+        # which sends nothing: ADMINS is empty), so with DEBUG on each of its records printed twice,
+        # once there and once at the root. The root's handler is the one place logs are written.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 403 as one line (user, path, view, reason), not a traceback.
+        "django.request": {"filters": ["refusals_on_one_line"], "propagate": True},
+    },
 }

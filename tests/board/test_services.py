@@ -15,9 +15,9 @@ from actions.models import Action, Milestone, Status
 from funding.workflow import State
 from healthyplaces.board.models import BoardSnapshot, FrozenError, SnapshotAction, WardDeprivation
 from healthyplaces.board.pack import pack_pdf, pack_xlsx
-from healthyplaces.board.reach import register_reach_source, unregister_reach_source
 from healthyplaces.board.selectors import dashboard_figures, snapshot_figures, what_changed
 from healthyplaces.board.services import DeprivationFileInvalid, deprivation_load, snapshot_freeze
+from healthyplaces.core.reach import register_reach_source, unregister_reach_source
 from insights.models import Insight
 from tests.board.conftest import TODAY
 from tests.board.factories import GrantFactory

@@ -2,8 +2,9 @@
 
 A source says which of its rows belong to a ward: a queryset filtered on `OuterRef("pk")`, the
 ward's key. The dashboard counts every source's rows for every ward as correlated subqueries of
-the one query that reads the wards, so adding a source adds no query. This module imports no app,
-so a source may be registered from either side: the board registers insights and grants
+the one query that reads the wards, so adding a source adds no query. It lives in shared code, below
+every app, so that an app registers its columns without importing the board (which sits above the
+apps and may import none of them back): the board registers insights and grants
 (healthyplaces.board.selectors), the connectors app registers connectors and conversations:
 
     register_reach_source("connectors", "Connectors", connectors_in_ward, order=10)
