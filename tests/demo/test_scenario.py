@@ -22,6 +22,11 @@ from healthyplaces.demo.scenario import WARD_WITHOUT_CONVERSATIONS
 from healthyplaces.demo.services import DEMO_USERS
 from insights.models import Insight
 
+# Marked as database tests so pytest-django runs them with the other plain database tests, before the
+# transactional ones: those flush every table afterwards (the roles included), and a non-database test
+# runs after them all.
+pytestmark = pytest.mark.django_db
+
 NUMERIC_CELL = re.compile(r'<td class="govuk-table__cell govuk-table__cell--numeric">(.*?)</td>', re.S)
 SECTION_IDS = ("actions", "loop", "insights", "funding", "reach")
 
@@ -158,7 +163,6 @@ def _counts() -> tuple[int, ...]:
     )
 
 
-@pytest.mark.django_db
 def test_seeding_twice_adds_nothing(settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=StringIO())
@@ -172,7 +176,6 @@ def test_seeding_twice_adds_nothing(settings):
     assert "Loaded the living demo" not in out.getvalue()
 
 
-@pytest.mark.django_db
 def test_empty_leaves_the_18_actions_and_the_demo_users_only(settings):
     settings.DEBUG = True
 
