@@ -218,7 +218,8 @@ def panel_page(
     return render(
         request,
         "funding/round_panel.html",
-        {"panel": panel, "rows": rows, "page": page, "carried": carried, "form": failed},
+        # Over budget is said in words, so the sum after it is written without its minus sign.
+        {"panel": panel, "rows": rows, "page": page, "carried": carried, "carried_over_by": -carried, "form": failed},
     )
 
 
