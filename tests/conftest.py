@@ -1,12 +1,8 @@
 import os
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
-from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
@@ -14,6 +10,7 @@ from django.test import Client
 from healthyplaces.accounts.models import User
 from healthyplaces.accounts.roles import Role
 from tests.factories import ActionFactory, UserFactory
+from tests.support.sessions import django_force_login, force_login_as_allauth_would
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -38,35 +35,14 @@ def _fresh_cache() -> Iterator[None]:
 def force_login_without_second_factor(client: Client, user: User) -> None:
     """Django's force_login as it is: a session with a user and nothing else, like one made by a
     sign-in form that skipped allauth (the admin's, before it was sent to allauth's)."""
-    _django_force_login(client, user)
-
-
-_django_force_login = Client.force_login
-
-
-def _force_login_as_allauth_would(client: Client, user: User, backend: str | None = None) -> None:
-    """force_login, then what allauth writes in the session when someone signs in with their password
-    and then their authenticator code (allauth.account.internal.flows.login.record_authentication):
-    staff sessions count as signed in only once that code is recorded (accounts.middleware)."""
-    _django_force_login(client, user, backend)
-    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if totp is None:
-        return
-    now = time.time()
-    session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": now, "email": user.email},
-        {"method": "mfa", "at": now, "id": totp.pk, "type": totp.type},
-    ]
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-    session.save()
+    django_force_login(client, user)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _force_login_passes_the_second_factor() -> Iterator[None]:
     # Session-wide, so fixtures of every scope (a module's dataset, say) sign people in the same way.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Client, "force_login", _force_login_as_allauth_would)
+        patch.setattr(Client, "force_login", force_login_as_allauth_would)
         yield
 
 
