@@ -91,6 +91,7 @@ def haproxy_config(
     *,
     checks: str,
     check_timeout: str | None = None,
+    queue_timeout: str | None = None,
     stats_port: int | None = None,
     maxconn: int = 256,
 ) -> str:
@@ -104,6 +105,9 @@ def haproxy_config(
         "    timeout server 30s",
         # Without it a health check must be answered within its interval (which a loaded node misses).
         *([f"    timeout check {check_timeout}"] if check_timeout else []),
+        # How long a request may wait in the proxy's queue for a node's free slot (`maxconn` on a
+        # server line); without it the connect timeout applies.
+        *([f"    timeout queue {queue_timeout}"] if queue_timeout else []),
         "    retries 3",
         "    option redispatch 1",
         "    retry-on conn-failure empty-response response-timeout",
@@ -131,6 +135,7 @@ def two_nodes(
     workers: int = 1,
     checks: str = QUICK_CHECKS,
     check_timeout: str | None = None,
+    queue_timeout: str | None = None,
     stats_port: int | None = None,
     maxconn: int = 256,
 ) -> Iterator[Cluster]:
@@ -141,7 +146,13 @@ def two_nodes(
     config = folder / "haproxy.cfg"
     config.write_text(
         haproxy_config(
-            proxy_port, node_ports, checks=checks, check_timeout=check_timeout, stats_port=stats_port, maxconn=maxconn
+            proxy_port,
+            node_ports,
+            checks=checks,
+            check_timeout=check_timeout,
+            queue_timeout=queue_timeout,
+            stats_port=stats_port,
+            maxconn=maxconn,
         )
     )
     with ExitStack() as stack:
