@@ -26,11 +26,20 @@ What it does, in order:
    the same run, its query counts, and any response that was not a 200 (the run fails if any).
 5. With --load, restarts gunicorn with 2 workers and runs 50 connections for 60 seconds over a mix
    of the pages and form posts, and prints the totals and the errors (there should be none).
+   With --nodes 2 the load run starts two such nodes on free loopback ports behind HAProxy (round
+   robin; apt-get install -y haproxy) on the benchmark's port, as the two-node test does
+   (tests/support/cluster.py), runs 200 connections through the proxy, and also prints each
+   node's share of the requests and answers from HAProxy's statistics. --connections changes the
+   number of clients; --load-only skips step 4. The load averages before and after are printed.
+
+To run beside other measurements without disturbing them, wrap it in a lock they take too:
+flock /tmp/healthyplaces-bench.lock .venv/bin/python benchmarks/pages.py ...
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import http.client
 import json
 import os
@@ -51,6 +60,12 @@ BENCH_DIR = Path(__file__).resolve().parent
 PORT = 8765
 ORIGIN = f"https://127.0.0.1:{PORT}"
 WORK = Path(tempfile.gettempdir()) / "healthyplaces-bench"
+LOAD_SECONDS = 60
+LOAD_WORKERS = 2  # per node
+# How long a client of the load run waits for an answer. Every request is answered in turn, so with
+# C clients and R requests a second each waits about C / R seconds: 200 clients at 20 a second (two
+# cores shared with other work) wait 10 s, which is queueing, not failure.
+LOAD_TIMEOUT_SECONDS = 30
 
 ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "healthyplaces.settings.production",
@@ -155,8 +170,8 @@ def sessions_and_ids() -> tuple[dict[str, str], dict[str, Any]]:
     cookies = {"": ""}
     for role, user in users.items():
         assert user is not None, f"the dataset has no {role}"  # noqa: S101
-        # Signed in as the test client signs in (the same session the query counts use), so every
-        # check the middleware makes (second factor included) passes as for a real sign-in.
+        # Signed in as the test suite signs in (password, then the authenticator code for roles that
+        # need one), so every check the middleware makes passes as for a real sign-in.
         client = Client()
         force_login_as_allauth_would(client, user)
         csrf = _get_new_csrf_string()
@@ -261,9 +276,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=30)
 
 
-def wrk(path: str, cookie: str, connections: int, seconds: int, script: str = "report.lua") -> dict[str, Any]:
+def wrk(
+    path: str, cookie: str, connections: int, seconds: int, script: str = "report.lua", timeout: int = 10
+) -> dict[str, Any]:
     command = ["wrk", "--threads", "2", "--connections", str(connections), "--duration", f"{seconds}s"]
-    command += ["--timeout", "10s", "--script", str(BENCH_DIR / script)]
+    command += ["--timeout", f"{timeout}s", "--script", str(BENCH_DIR / script)]
     command += ["--header", "X-Forwarded-Proto: https"]
     if cookie:
         command += ["--header", f"Cookie: {cookie}"]
@@ -306,9 +323,10 @@ def measure(pages: list[Page], cookies: dict[str, str], counts: dict[str, tuple[
         sys.exit("Responses other than 200 were measured: " + "; ".join(not_ok))
 
 
-def load_run(pages: list[Page], cookies: dict[str, str], ids: dict[str, Any]) -> None:
-    """50 clients for 60 s over every key page plus form posts: a draft section saved by a group
-    member (a stale version is refused without a write, which is still a 200) and a search."""
+def load_run(pages: list[Page], cookies: dict[str, str], ids: dict[str, Any], nodes: int, connections: int) -> None:
+    """`connections` clients for 60 s over every key page plus form posts: a draft section saved by
+    a group member (a stale version is refused without a write, which is still a 200) and a search;
+    against one node, or two behind HAProxy."""
     from funding.models import Application
 
     draft = Application.objects.filter(organisation__members=ids["users"]["group"], state="draft").first()
@@ -318,18 +336,85 @@ def load_run(pages: list[Page], cookies: dict[str, str], ids: dict[str, Any]) ->
         lines.append(f"POST\t/funding/applications/{draft.pk}/group/\t{cookies['group']}\t{body}")
     lines.append(f"POST\t/account/email-preferences/\t{cookies['officer']}\tfrequency=weekly")
     (WORK / "mix.tsv").write_text("\n".join(lines) + "\n")
-    process = start_gunicorn(workers=2)
-    try:
-        result = wrk("/", "", 50, 60, script="mix.lua")
-    finally:
-        stop(process)
+    load_before = os.getloadavg()
+    shares = ""
+    if nodes == 1:
+        process = start_gunicorn(workers=LOAD_WORKERS)
+        try:
+            result = wrk("/", "", connections, LOAD_SECONDS, script="mix.lua", timeout=LOAD_TIMEOUT_SECONDS)
+        finally:
+            stop(process)
+        shape = f"gunicorn with {LOAD_WORKERS} workers"
+    else:
+        result, shares = load_through_proxy(connections)
+        shape = f"two gunicorn nodes with {LOAD_WORKERS} workers each behind HAProxy (round robin)"
+    load_after = os.getloadavg()
     print()
-    print(f"Load run: 50 connections, 60 s, gunicorn with 2 workers, {len(lines)} kinds of request")
+    print(
+        f"Load run: {connections} connections, {LOAD_SECONDS} s, {shape}, {len(lines)} kinds of request, "
+        f"clients wait up to {LOAD_TIMEOUT_SECONDS} s"
+    )
     print(
         f"requests {result['requests']:,}, {result['rps']:.0f}/s, p50 {result['p50_us'] / 1000:.0f} ms, "
         f"p95 {result['p95_us'] / 1000:.0f} ms, p99 {result['p99_us'] / 1000:.0f} ms, "
         f"socket errors {result['socket_errors']}, non-2xx/3xx responses {result['status_errors']}"
     )
+    if shares:
+        print(shares)
+    print(
+        "load average (1, 5, 15 min) before "
+        + ", ".join(f"{figure:.2f}" for figure in load_before)
+        + "; after "
+        + ", ".join(f"{figure:.2f}" for figure in load_after)
+        + f"; {os.cpu_count()} cores"
+    )
+
+
+def load_through_proxy(connections: int) -> tuple[dict[str, Any], str]:
+    """Two nodes behind HAProxy on the benchmark's port (so the origin the sessions and CSRF checks
+    expect is unchanged); returns wrk's result and each node's share from the proxy's statistics."""
+    from tests.support.cluster import two_nodes
+    from tests.support.processes import free_port
+
+    folder = WORK / "cluster"
+    folder.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, **ENVIRONMENT}
+    with two_nodes(
+        env,
+        folder,
+        proxy_port=PORT,
+        node_ports={"a": free_port(), "b": free_port()},
+        workers=LOAD_WORKERS,
+        # Each node takes as many requests as it has workers and the rest wait in the proxy's
+        # queue (as a council's balancer would be set up): the health checks, which skip that
+        # queue, then reach a node with at most that many requests ahead of them. A node is taken
+        # out only after three checks in a row fail. (The two-node test's one-strike 500 ms checks,
+        # with every client's request queued in the nodes' own backlogs, took nodes out under load.)
+        checks=f"check inter 2s fall 3 rise 2 maxconn {LOAD_WORKERS}",
+        check_timeout="10s",
+        queue_timeout=f"{LOAD_TIMEOUT_SECONDS}s",
+        stats_port=free_port(),
+        maxconn=connections + 56,
+    ) as cluster:
+        result = wrk("/", "", connections, LOAD_SECONDS, script="mix.lua", timeout=LOAD_TIMEOUT_SECONDS)
+        assert cluster.stats is not None  # noqa: S101
+        with urllib.request.urlopen(cluster.stats, timeout=10) as answer:  # noqa: S310 - our loopback proxy
+            rows = list(csv.DictReader(answer.read().decode().lstrip("# ").splitlines()))
+    return result, node_shares(rows)
+
+
+def node_shares(rows: list[dict[str, str]]) -> str:
+    """Each node's requests through the proxy and its answers by class, from HAProxy's CSV."""
+    servers = [row for row in rows if row["pxname"] == "nodes" and row["svname"] not in {"FRONTEND", "BACKEND"}]
+    total = sum(int(row["stot"]) for row in servers) or 1
+    parts = []
+    for row in servers:
+        answers = ", ".join(f"{kind} {row[f'hrsp_{kind}']}" for kind in ("2xx", "3xx", "4xx", "5xx"))
+        parts.append(
+            f"node {row['svname']}: {int(row['stot']):,} requests ({int(row['stot']) / total:.0%}; {answers}; "
+            f"status {row['status']}, {row['chkfail'] or 0} failed checks)"
+        )
+    return "; ".join(parts)
 
 
 def main() -> None:
@@ -337,8 +422,17 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--reuse", action="store_true", help="Keep the database from the last run.")
     parser.add_argument("--duration", type=int, default=10, help="Seconds per page.")
-    parser.add_argument("--load", action="store_true", help="Also run the 50-client load run.")
+    parser.add_argument("--load", action="store_true", help="Also run the load run (60 s over a mix of requests).")
+    parser.add_argument("--load-only", action="store_true", help="Run the load run without the per-page table.")
+    parser.add_argument(
+        "--nodes", type=int, choices=(1, 2), default=1, help="Web nodes in the load run (2: behind HAProxy)."
+    )
+    parser.add_argument(
+        "--connections", type=int, help="Clients in the load run (default: 50 for one node, 200 for two)."
+    )
     args = parser.parse_args()
+    if args.nodes == 2 and shutil.which("haproxy") is None:
+        sys.exit("HAProxy is not installed: apt-get install -y haproxy")
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database the benchmark may drop and fill.")
     if shutil.which("wrk") is None:
@@ -370,9 +464,10 @@ def benchmark(args: argparse.Namespace) -> None:
     from django.db import connection
 
     print(f"PostgreSQL {connection.cursor().connection.info.server_version}, {os.cpu_count()} cores")
-    measure(pages, cookies, counts, args.duration)
-    if args.load:
-        load_run(pages, cookies, ids)
+    if not args.load_only:
+        measure(pages, cookies, counts, args.duration)
+    if args.load or args.load_only:
+        load_run(pages, cookies, ids, args.nodes, args.connections or (50 if args.nodes == 1 else 200))
 
 
 if __name__ == "__main__":

@@ -218,6 +218,7 @@ def panel_page(
     return render(
         request,
         "funding/round_panel.html",
+        # Over budget is said in words, so the sum after it is written without its minus sign.
         {"panel": panel, "rows": rows, "page": page, "carried": carried, "carried_over_by": -carried, "form": failed},
     )
 

@@ -101,9 +101,7 @@ def shared_modules() -> set[str]:
 def test_the_contracts_cover_every_shared_module_and_app() -> None:
     """A new shared module or app is under the contracts the day it is added, not when someone
     remembers to list it."""
-    project_packages = {
-        config.name.split(".")[0] for config in apps.get_app_configs() if in_project(config.path)
-    }
+    project_packages = {config.name.split(".")[0] for config in apps.get_app_configs() if in_project(config.path)}
     assert project_packages == set(ROOT_PACKAGES)
     apps_ = [package for package in ROOT_PACKAGES if package != "healthyplaces"]
     assert set(contract("actions-imports-no-app")["forbidden_modules"]) == set(apps_) - {"actions"}

@@ -2,22 +2,16 @@
 object store (moto's S3 server): what one node received the other serves, a session signed in once works
 on both, and when node A dies the proxy's next requests succeed through B; two Celery workers and one
 beat send 200 queued reminders once each; approvals sent through both nodes at once never overspend
-a round. Every process is started here
-on a free loopback port, waited for (bounded) and stopped by its PID."""
+a round. Every process is started on a free loopback port, waited for (bounded) and stopped by its PID
+(tests/support/cluster.py, which the page benchmark's two-node load run uses too)."""
 
 import os
 import re
-import shutil
 import signal
-import subprocess
-import sys
-import textwrap
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,67 +26,13 @@ from funding.workflow import State
 from healthyplaces.accounts.roles import Role
 from healthyplaces.settings.base import private_storage_settings
 from tests.conftest import require
-from tests.emulators import ROOT, Emulator, free_port, moto_s3, object_names
+from tests.emulators import Emulator, free_port, moto_s3, object_names
 from tests.factories import UserFactory
 from tests.funding.factories import PDF, ApplicationFactory, RoundFactory
+from tests.support.cluster import HAPROXY, Cluster, two_nodes
 from tests.support.workers import WorkerProcess, database_url, wait_until
 
 pytestmark = [pytest.mark.cluster, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-START_SECONDS = 60
-HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
-
-
-@dataclass
-class Node:
-    name: str
-    url: str
-    process: subprocess.Popen[bytes]
-
-
-@dataclass
-class Cluster:
-    a: Node
-    b: Node
-    proxy: str
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{url} exited with {process.returncode}: {log.read_text()[-3000:]}")
-        try:
-            if requests.get(f"{url}/healthz/", timeout=10).status_code == 200:
-                return
-        except requests.RequestException:  # not listening yet, or its first request still loading Django
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"{url} was not healthy within {START_SECONDS} s: {log.read_text()[-3000:]}")
-
-
-@contextmanager
-def started(command: list[str], log: Path, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
-    with log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603 - our own dev dependencies and arguments
-            # A session of its own, so the node (gunicorn's master and its workers) dies as one: os.killpg.
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -114,48 +54,8 @@ def cluster(store, settings, tmp_path) -> Iterator[Cluster]:
         # An empty folder of the nodes' own: a document written to a node's disk would be noticed.
         "DJANGO_PRIVATE_MEDIA_ROOT": str(tmp_path / "node-disk"),
     }
-    ports = {"a": free_port(), "b": free_port()}
-    proxy_port = free_port()
-    config = tmp_path / "haproxy.cfg"
-    config.write_text(
-        textwrap.dedent(
-            f"""\
-            global
-                maxconn 256
-            defaults
-                mode http
-                timeout connect 2s
-                timeout client 30s
-                timeout server 30s
-                retries 3
-                option redispatch 1
-                retry-on conn-failure empty-response response-timeout
-            frontend portal
-                bind 127.0.0.1:{proxy_port}
-                default_backend nodes
-            backend nodes
-                balance roundrobin
-                option httpchk GET /healthz/
-                http-response set-header X-Node %[srv_name]
-                server a 127.0.0.1:{ports["a"]} check inter 500ms fall 1 rise 1
-                server b 127.0.0.1:{ports["b"]} check inter 500ms fall 1 rise 1
-            """
-        )
-    )
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    with ExitStack() as stack:
-        nodes = {}
-        for name, port in ports.items():
-            log = tmp_path / f"node-{name}.log"
-            command = [gunicorn, "healthyplaces.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
-            process = stack.enter_context(started(command, log, env))
-            nodes[name] = Node(name, f"http://127.0.0.1:{port}", process)
-        for name, node in nodes.items():
-            wait_until_healthy(node.url, node.process, tmp_path / f"node-{name}.log")
-        proxy_log = tmp_path / "haproxy.log"
-        proxy = stack.enter_context(started([HAPROXY, "-f", str(config), "-db"], proxy_log))
-        wait_until_healthy(f"http://127.0.0.1:{proxy_port}", proxy, proxy_log)
-        yield Cluster(nodes["a"], nodes["b"], f"http://127.0.0.1:{proxy_port}")
+    with two_nodes(env, tmp_path, proxy_port=free_port(), node_ports={"a": free_port(), "b": free_port()}) as running:
+        yield running
 
 
 def signed_in(user) -> requests.Session:
