@@ -13,10 +13,17 @@ def permissions_policy(denied: tuple[str, ...]) -> str:
     return ", ".join(f"{feature}=()" for feature in denied)
 
 
+# Pages anyone may open without signing in that still show one person's data (their address): the
+# one-click unsubscribe page, and allauth's pages reached from an emailed key.
+PERSONAL_WITHOUT_SIGNING_IN = frozenset(
+    {"notifications:unsubscribe", "account_confirm_email", "account_reset_password_from_key"}
+)
+
+
 class ResponseHeadersMiddleware:
     """Refuses bodies larger than REQUEST_BODY_MAX_BYTES before anything reads them; denies every
-    browser feature in PERMISSIONS_POLICY_DENIED; and keeps signed-in pages out of every cache (a
-    shared computer's back button, a proxy): they carry people's data."""
+    browser feature in PERMISSIONS_POLICY_DENIED; and keeps signed-in pages, and the signed-out pages
+    that show someone's address, out of every cache (a shared computer's back button, a proxy)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -26,7 +33,10 @@ class ResponseHeadersMiddleware:
         response = self._too_large(request) or self.get_response(request)
         response.setdefault("Permissions-Policy", self.policy)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        match = getattr(request, "resolver_match", None)
+        if (user is not None and user.is_authenticated) or (
+            match is not None and match.view_name in PERSONAL_WITHOUT_SIGNING_IN
+        ):
             patch_cache_control(response, private=True, no_store=True)
         return response
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from funding.files import MAX_ATTACHMENT_BYTES
 from healthyplaces.accounts.roles import Role
+from healthyplaces.notifications.tokens import make_unsubscribe_token
 from tests.core.test_deploy_settings import production_env, production_settings
 from tests.factories import UserFactory
 
@@ -78,6 +79,23 @@ def test_anonymous_public_pages_may_be_cached(production_client):
 
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_signed_out_pages_that_show_an_address_are_never_stored(production_client):
+    """The one-click unsubscribe page and the pages an emailed key opens show a person's address
+    to whoever holds the link, signed in or not: no shared cache may keep them."""
+    person = UserFactory(roles=[Role.COMMUNITY_GROUP_MEMBER], email="kept.private@example.org")
+    pages = (
+        reverse("notifications:unsubscribe", kwargs={"token": make_unsubscribe_token(user_id=person.pk)}),
+        reverse("account_confirm_email", kwargs={"key": "not-a-real-key"}),
+    )
+    for url in pages:
+        response = production_client.get(url)
+
+        assert response.status_code == 200, url
+        cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= cache_control, url
+    assert "kept.private@example.org" in production_client.get(pages[0]).content.decode()
 
 
 def test_every_response_denies_the_browser_features_the_portal_does_not_use(production_client):
