@@ -6,14 +6,14 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.http import HttpRequest
 
 from healthyplaces.accounts.models import User
-from healthyplaces.accounts.selectors import sign_in_is_locked
-from healthyplaces.accounts.services import sign_in_failure_record, sign_in_failures_clear
+from healthyplaces.accounts.services import sign_in_attempt_release, sign_in_attempt_reserve, sign_in_failures_clear
 from healthyplaces.core.mail import AUTOMATED_HEADERS
 from healthyplaces.notifications.emails import RenderedEmail
 from healthyplaces.notifications.services import notification_queue_rendered
@@ -31,23 +31,31 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         """Every password check (sign-in, reauthentication, changing the password) comes here first.
-        The lockout per address is asked of the database; allauth's rate limit (ACCOUNT_RATE_LIMITS:
-        failures per client IP only) then runs as usual."""
+        The try is counted against the address's lockout before the password is checked, in the one
+        statement that asks whether the address is locked (services.sign_in_attempt_reserve), so tries
+        arriving together cannot all pass the question; a right password gives it back (authenticate).
+        allauth's rate limit (ACCOUNT_RATE_LIMITS: failures per client IP only) then runs as usual."""
         email = str(credentials.get("email") or "")
-        if email and sign_in_is_locked(email=email):
+        if email and not sign_in_attempt_reserve(email=email):
             # The address (never the password) goes in the log, so admins can see whose account is tried.
             logger.warning("Sign-in refused: %s is locked out after repeated failures", email)
             raise self.validation_error("too_many_login_attempts")
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
+            if email:
+                # No password was checked, so the reserved try is not a failure.
+                sign_in_attempt_release(email=email)
             logger.warning("Sign-in refused: too many failures from %s", self.get_client_ip(request))
             raise
 
-    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        # A wrong password stays counted (reserved in pre_authenticate); a right one gives it back.
+        user: AbstractBaseUser | None = super().authenticate(request, **credentials)
         email = credentials.get("email")
-        if email:
-            sign_in_failure_record(email=str(email))
+        if user is not None and email:
+            sign_in_attempt_release(email=str(email))
+        return user
 
     def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
         # allauth calls this after a successful password reset (proof of the mailbox) to lift the

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 
-from healthyplaces.accounts.selectors import sign_in_is_locked
+from healthyplaces.accounts.services import sign_in_attempt_release, sign_in_attempt_reserve
 
 
 class SpecificErrorsMixin:
@@ -69,16 +69,19 @@ class ResetPasswordKeyForm(SpecificErrorsMixin, allauth_forms.ResetPasswordKeyFo
 
 
 class LockoutCheckMixin:
-    """A wrong authenticator code counts toward the same lockout as a wrong password (see
-    accounts.apps: allauth's authentication_failed signal), and a locked address gets no more tries
-    at a code than at a password."""
+    """A wrong authenticator code counts toward the same lockout as a wrong password, reserved in the
+    same statement that asks whether the address is locked (services.sign_in_attempt_reserve, as
+    AccountAdapter.pre_authenticate does for passwords), so a locked address gets no more tries at a
+    code than at a password, however many arrive at once; a right code gives its try back."""
 
     user: Any
 
     def clean_code(self) -> str:
-        if sign_in_is_locked(email=self.user.email):
+        if not sign_in_attempt_reserve(email=self.user.email):
             raise get_account_adapter().validation_error("too_many_login_attempts")
-        return str(super().clean_code())  # type: ignore[misc]
+        code = str(super().clean_code())  # type: ignore[misc]
+        sign_in_attempt_release(email=self.user.email)
+        return code
 
 
 class MFAAuthenticateForm(LockoutCheckMixin, mfa_forms.AuthenticateForm):

@@ -4,10 +4,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from healthyplaces.accounts.filters import RoleChangeFilter
-from healthyplaces.accounts.models import RoleChange, SignInFailures, User
+from healthyplaces.accounts.models import RoleChange, User
 from healthyplaces.accounts.permissions import can_view_role_changes
 
 
@@ -16,8 +15,3 @@ def role_change_log(*, user: User, params: Any) -> tuple[RoleChangeFilter, Query
         raise PermissionDenied
     role_filter = RoleChangeFilter(params, queryset=RoleChange.objects.select_related("user", "actor"))
     return role_filter, role_filter.qs
-
-
-def sign_in_is_locked(*, email: str) -> bool:
-    """Whether this address has had too many wrong passwords or codes lately (services.sign_in_failure_record)."""
-    return SignInFailures.objects.filter(email=SignInFailures.address(email), locked_until__gt=timezone.now()).exists()

@@ -91,16 +91,48 @@ def user_unlock_sign_in(*, request: HttpRequest, actor: User, user: User) -> Non
 
 
 def sign_in_failure_record(*, email: str) -> None:
-    """Count one wrong password or authenticator code for this address; the one that reaches
-    LOGIN_FAILURES_LIMIT within LOGIN_LOCKOUT_SECONDS of the first locks it for LOGIN_LOCKOUT_SECONDS.
+    """Count one wrong password or authenticator code for this address, locked or not (see
+    sign_in_attempt_reserve, which counts only while the address is open)."""
+    _sign_in_failure_count(email=email, only_while_open=False)
 
-    One UPDATE computes the new count from the row's current values, so failures that arrive at the
-    same moment (in other processes) are each counted: the database serialises them on the row."""
+
+def sign_in_attempt_reserve(*, email: str) -> bool:
+    """Before a password or authenticator code is checked: count it as a failure if the address is not
+    locked, in the same statement that asks. Returns False (nothing counted) when it is locked.
+
+    Asking first and counting after the check let every try that arrived at once pass the question
+    (one extra guess per web worker per window); with the question and the count in one conditional
+    UPDATE, which the database serialises on the row, at most LOGIN_FAILURES_LIMIT checks happen per
+    window however many arrive together. A try that turns out right gives its count back
+    (sign_in_attempt_release)."""
+    return _sign_in_failure_count(email=email, only_while_open=True)
+
+
+def sign_in_attempt_release(*, email: str) -> None:
+    """The reserved try was right: take back its count, and the lock it set if it was the one that
+    reached the limit. A success never cleared earlier failures, so an attacker cannot reset the count
+    by signing in now and then; only a password reset or an admin's unlock clears it."""
+    address = SignInFailures.address(email)
+    limit = settings.LOGIN_FAILURES_LIMIT
+    SignInFailures.objects.filter(email=address, failures__gt=0).update(
+        failures=F("failures") - 1,
+        # The SET expressions read the row as it was: the count drops below the limit, so no lock.
+        locked_until=Case(When(failures__lte=limit, then=Value(None)), default=F("locked_until")),
+    )
+
+
+def _sign_in_failure_count(*, email: str, only_while_open: bool) -> bool:
+    """The one count behind the lockout: the failure that reaches LOGIN_FAILURES_LIMIT within
+    LOGIN_LOCKOUT_SECONDS of the first locks the address for LOGIN_LOCKOUT_SECONDS. One UPDATE computes
+    the new count from the row's current values (and, only_while_open, counts only if not locked),
+    so tries that arrive at the same moment in other processes are each counted or refused: the
+    database serialises them on the row (PostgreSQL re-evaluates the WHERE on the row a concurrent
+    update left; SQLite runs one write at a time). Returns whether it counted."""
     address = SignInFailures.address(email)
     if len(address) > SignInFailures._meta.get_field("email").max_length:  # type: ignore[operator]
         # Longer than any account's address can be (254 characters), so no account to lock, and too
         # long for the column: writing it would fail the sign-in with a server error.
-        return
+        return True
     now = timezone.now()
     window = datetime.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
     limit = settings.LOGIN_FAILURES_LIMIT
@@ -113,17 +145,23 @@ def sign_in_failure_record(*, email: str) -> None:
         "locked_until": Case(When(reaches_limit, then=Value(now + window)), default=F("locked_until")),
     }
     rows = SignInFailures.objects.filter(email=address)
+    if only_while_open:
+        rows = rows.exclude(locked_until__gt=now).exclude(counting & Q(failures__gte=limit))
     with transaction.atomic():
         if rows.update(**changes):
-            return
+            return True
+        if SignInFailures.objects.filter(email=address).exists():
+            # Locked (or made by another process since the update): ask the one statement again.
+            return bool(rows.update(**changes))
         try:
             with transaction.atomic():
                 SignInFailures.objects.create(
                     email=address, failures=1, counting_since=now, locked_until=now + window if limit <= 1 else None
                 )
+            return True
         except IntegrityError:
             # Another process counted this address's first failure between the update and the insert.
-            rows.update(**changes)
+            return bool(rows.update(**changes))
 
 
 @transaction.atomic
