@@ -27,7 +27,7 @@ from healthyplaces.board.models import BoardSnapshot, SnapshotAction
 from healthyplaces.board.permissions import can_view_dashboard
 from healthyplaces.core.disclosure import shown_count
 from healthyplaces.core.generations import Cached, cached
-from healthyplaces.core.reach import reach_sources, register_reach_source
+from healthyplaces.core.reach import reach_sources, reach_tables, register_reach_source
 from healthyplaces.vocabulary.models import PopulationGroup, Theme, Ward
 from insights.models import Insight
 
@@ -355,8 +355,20 @@ def dashboard_figures(*, today: datetime.date | None = None) -> Figures:
     )
 
 
-# Everything the dashboard counts lives in these apps' tables (reach sources included).
-DASHBOARD_DATA = ("actions", "insights", "funding", "connectors", "vocabulary", "board")
+# What the board's own figures count; the reach sources' tables come from the reach registry
+# (dashboard_tables), so a source another app registers invalidates the dashboard too.
+DASHBOARD_APPS = ("actions", "insights", "funding", "vocabulary", "board")
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    apps: tuple[str, ...]
+    tables: tuple[str, ...]
+
+
+def dashboard_data() -> DashboardData:
+    """The apps and tables the dashboard's cached figures are made from."""
+    return DashboardData(apps=DASHBOARD_APPS, tables=tuple(sorted(reach_tables())))
 
 
 def dashboard_for_user(*, user: User) -> Cached[Figures]:
@@ -366,7 +378,13 @@ def dashboard_for_user(*, user: User) -> Cached[Figures]:
     if not can_view_dashboard(user):
         raise PermissionDenied
     today = timezone.localdate()
-    return cached(f"board:dashboard:{today.isoformat()}", lambda: dashboard_figures(today=today), apps=DASHBOARD_DATA)
+    data = dashboard_data()
+    return cached(
+        f"board:dashboard:{today.isoformat()}",
+        lambda: dashboard_figures(today=today),
+        apps=data.apps,
+        tables=data.tables,
+    )
 
 
 # --- snapshots -------------------------------------------------------------------------------------

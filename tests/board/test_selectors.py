@@ -1,9 +1,14 @@
 import pytest
+from django.db.models import OuterRef
 
+from healthyplaces.accounts.models import Organisation
 from healthyplaces.board.charts import Chart, Row, Series
-from healthyplaces.board.selectors import dashboard_figures
+from healthyplaces.board.selectors import DASHBOARD_APPS, dashboard_data, dashboard_figures, dashboard_for_user
+from healthyplaces.core.reach import reach_sources, register_reach_source, unregister_reach_source
+from healthyplaces.vocabulary.models import Ward
 from tests.board.conftest import TODAY
 from tests.connectors.factories import ConnectorFactory, ConversationFactory, PlaceFactory
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +111,38 @@ def test_figures_survive_the_round_trip_through_json(world):
     figures = dashboard_figures(today=TODAY)
 
     assert type(figures).from_json(figures.to_json()) == figures
+
+
+def test_the_dashboards_data_is_the_boards_own_and_every_reach_sources_tables():
+    data = dashboard_data()
+    sources = reach_sources()
+    assert {source.key for source in sources} >= {"connectors", "conversations", "insights", "grants"}
+    assert data.apps == DASHBOARD_APPS
+    assert set(data.tables) == set().union(*(source.tables() for source in sources))
+    # Each source's own table and the link table it counts through are among them.
+    assert {"connectors_connector", "connectors_connector_wards", "connectors_conversation"} <= set(data.tables)
+    assert {"funding_application_wards", "insights_insight"} <= set(data.tables)
+
+
+def test_a_new_reach_sources_table_invalidates_the_cached_dashboard(world, board_member):
+    # Groups live in accounts, which nothing else on the dashboard reads.
+    assert "accounts" not in DASHBOARD_APPS
+    groups = [OrganisationFactory(name=f"Group {number}", ward=None) for number in range(6)]
+    register_reach_source("groups", "Groups", lambda: Organisation.objects.filter(ward=OuterRef("pk")), order=50)
+    try:
+        assert "accounts_organisation" in dashboard_data().tables
+        before = dashboard_for_user(user=board_member)
+        assert dashboard_for_user(user=board_member).key == before.key, "served from the cache"
+        hardwick = Ward.objects.get(name="Hardwick")
+        # A queryset update: no service, no signal; only the write itself is seen.
+        Organisation.objects.filter(pk__in=[group.pk for group in groups]).update(ward=hardwick)
+        after = dashboard_for_user(user=board_member)
+    finally:
+        unregister_reach_source("groups")
+
+    assert after.key != before.key
+    column = before.value.chart("reach_wards").headings.index("Groups") - 1
+    hardwick_before = next(row for row in before.value.chart("reach_wards").table if row[0] == "Hardwick")
+    hardwick_after = next(row for row in after.value.chart("reach_wards").table if row[0] == "Hardwick")
+    assert hardwick_before[2][column] == "0"
+    assert hardwick_after[2][column] == "6"

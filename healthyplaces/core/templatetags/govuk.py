@@ -23,8 +23,6 @@ from typing import Any
 from django import forms, template
 from django.conf import settings
 from django.forms.boundfield import BoundField
-from django.template import Context
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -157,17 +155,3 @@ def service_name() -> str:
 def squash_whitespace(value: str) -> str:
     """Collapse runs of whitespace (including newlines) to single spaces and trim the ends."""
     return " ".join(str(value).split())
-
-
-@register.inclusion_tag("snippets/nav_item.html", takes_context=True)
-def nav_item(context: Context, url_name: str, label: str, also: str = "") -> dict[str, Any]:
-    """A service navigation link, marked current on its own page (aria-current="page") and
-    active on the pages below it (the names in `also`, space-separated)."""
-    request = context.get("request")
-    match = getattr(request, "resolver_match", None)
-    view_name = match.view_name if match else ""
-    return {
-        "href": reverse(url_name),
-        "label": label,
-        "current": "page" if view_name == url_name else ("true" if view_name in also.split() else ""),
-    }
