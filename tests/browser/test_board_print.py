@@ -90,3 +90,20 @@ def test_the_dashboard_and_a_snapshot_print_without_the_screen_furniture(page, l
 
     page.goto(reverse("board:snapshot", kwargs={"pk": snapshot.pk}))
     _assert_prints_well(page)
+
+
+def test_a_closed_details_prints_open(page, live_server):
+    # The dashboard's "Show the figures" is a GOV.UK details: CSS cannot set its open attribute,
+    # so the print rules show Chromium's ::details-content instead. Any page has the stylesheet.
+    page.goto(reverse("core:home"))
+    page.locator("main").evaluate(
+        """main => main.insertAdjacentHTML("beforeend",
+            '<details class="govuk-details"><summary class="govuk-details__summary">'
+            + '<span class="govuk-details__summary-text">Show the figures</span></summary>'
+            + '<div class="govuk-details__text" id="figures">Riverside: 42</div></details>')"""
+    )
+    figures = page.locator("#figures")
+    assert not figures.is_visible()
+    page.emulate_media(media="print")
+    assert figures.is_visible()
+    assert page.locator("details").get_attribute("open") is None
