@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.processes import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 START_SECONDS = 30
 # Azurite's well-known development account (documented by Microsoft; it only ever opens its own emulator).
@@ -31,12 +33,6 @@ class Emulator:
     def lookup(self, name: str, default: Any = None) -> Any:
         """Reads like django-environ's env(name, default=...), from this emulator's variables."""
         return self.environment.get(name, default)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _wait_for_port(process: subprocess.Popen[bytes], port: int, log: Path, what: str) -> None:

@@ -26,10 +26,11 @@ from funding.workflow import State
 from healthyplaces.accounts.roles import Role
 from healthyplaces.settings.base import private_storage_settings
 from tests.conftest import require
-from tests.emulators import Emulator, free_port, moto_s3, object_names
+from tests.emulators import Emulator, moto_s3, object_names
 from tests.factories import UserFactory
 from tests.funding.factories import PDF, ApplicationFactory, RoundFactory
 from tests.support.cluster import HAPROXY, Cluster, two_nodes
+from tests.support.processes import free_port
 from tests.support.workers import WorkerProcess, database_url, wait_until
 
 pytestmark = [pytest.mark.cluster, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -17,7 +17,6 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 from django.core import mail
@@ -36,6 +35,7 @@ from tests.factories import TEST_PASSWORD, ActionFactory, UserFactory
 from tests.support.broker import broker_at
 from tests.support.processes import Browser, Portal, RedisServer, wait_until
 from tests.support.redis_fixtures import redis_server
+from tests.support.workers import database_url
 
 __all__ = ["redis_server"]
 
@@ -48,21 +48,10 @@ FAILURES_LIMIT = 3
 SLOWEST_ACCEPTABLE_SECONDS = 5.0
 
 
-def database_url_for_tests() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    user = quote(settings["USER"] or "")
-    password = f":{quote(settings['PASSWORD'])}" if settings.get("PASSWORD") else ""
-    return (
-        f"postgres://{user}{password}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
-
-
 @pytest.fixture
 def portal(redis_server: RedisServer, tmp_path: Path) -> Iterator[Portal]:
     portal = Portal(
-        database_url=database_url_for_tests(),
+        database_url=database_url(),
         env={
             "REDIS_URL": redis_server.url(0),
             "CELERY_BROKER_URL": redis_server.url(1),

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from healthyplaces.accounts.roles import Role
 from tests.conftest import require
+from tests.factories import OrganisationFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -52,3 +54,16 @@ def validator(reference: Path):
     # branches of its oneOf.
     assert "date-time" in format_checker.checkers, "install rfc3339-validator (a dev dependency)"
     return Draft202012Validator(package_schema, registry=registry, format_checker=format_checker)
+
+
+# A community group member and their group, for the tests that start and fill in applications.
+@pytest.fixture
+def member(db):
+    return UserFactory(roles=[Role.COMMUNITY_GROUP_MEMBER])
+
+
+@pytest.fixture
+def group(member):
+    organisation = OrganisationFactory()
+    organisation.members.add(member)
+    return organisation

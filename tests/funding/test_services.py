@@ -19,7 +19,7 @@ from funding.services import (
 from funding.workflow import State
 from healthyplaces.accounts.roles import Role
 from tests.conftest import require
-from tests.factories import OrganisationFactory, UserFactory, WardFactory
+from tests.factories import UserFactory, WardFactory
 from tests.funding.factories import attach_required_documents
 
 
@@ -41,18 +41,6 @@ def make_round(**overrides):
     values.update(overrides)
     fund = Fund.objects.get_or_create(name="Seed fund", defaults={"purpose": "Small grants"})[0]
     return Round.objects.create(fund=fund, **values)
-
-
-@pytest.fixture
-def member(db):
-    return UserFactory(roles=[Role.COMMUNITY_GROUP_MEMBER])
-
-
-@pytest.fixture
-def group(member):
-    organisation = OrganisationFactory()
-    organisation.members.add(member)
-    return organisation
 
 
 @pytest.fixture

@@ -10,24 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from funding.models import Application
-from healthyplaces.accounts.roles import Role
 from healthyplaces.core.models import FormSubmission
 from healthyplaces.core.submissions import SUBMISSION_FIELD
 from tests.conftest import require
-from tests.factories import OrganisationFactory, UserFactory
 from tests.funding.factories import RoundFactory
-
-
-@pytest.fixture
-def member(db):
-    return UserFactory(roles=[Role.COMMUNITY_GROUP_MEMBER])
-
-
-@pytest.fixture
-def group(member):
-    organisation = OrganisationFactory()
-    organisation.members.add(member)
-    return organisation
 
 
 def start(client: Client, round_, group, token: str | None = None, **extra: str):

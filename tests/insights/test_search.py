@@ -279,10 +279,11 @@ def test_the_title_weighs_more_than_the_summary(postgres, officer):
     assert search(officer, q="allotments") == [in_title, in_summary]
 
 
-def test_the_search_vector_follows_a_review(postgres, officer):
+def review_into_new_words(officer, insight) -> None:
+    """An officer's review that rewrites the insight's title and summary, through the service that
+    indexes insights."""
     from insights.services import InsightFields, insight_update
 
-    insight = InsightFactory(title="Old words", summary="Nothing about it yet.")
     insight_update(
         actor=officer,
         insight=insight,
@@ -297,6 +298,11 @@ def test_the_search_vector_follows_a_review(postgres, officer):
         status=InsightStatus.REVIEWED,
         actions=[],
     )
+
+
+def test_the_search_vector_follows_a_review(postgres, officer):
+    insight = InsightFactory(title="Old words", summary="Nothing about it yet.")
+    review_into_new_words(officer, insight)
 
     assert search(officer, q="allotment") == [insight]
     assert search(officer, q="old words") == []
@@ -468,23 +474,8 @@ def test_no_suggestion_while_the_search_finds_what_it_asks_for(client, officer, 
 
 
 def test_the_vocabulary_follows_the_indexing_service_and_leaves_quotes_out(officer):
-    from insights.services import InsightFields, insight_update
-
     insight = InsightFactory(title="Old words", summary="Nothing yet.", quote="Mrs Wigglesworth told us 42 things")
-    insight_update(
-        actor=officer,
-        insight=insight,
-        expected_version=1,
-        fields=InsightFields(
-            title="Allotment waiting list",
-            summary="Three years on the list.",
-            source=insight.source,
-            heard_on=insight.heard_on,
-            consent_basis=insight.consent_basis,
-        ),
-        status=InsightStatus.REVIEWED,
-        actions=[],
-    )
+    review_into_new_words(officer, insight)
 
     words = set(SearchWord.objects.values_list("word", flat=True))
     assert {"allotment", "waiting", "list", "three", "years", "old", "words", "nothing"} <= words
